@@ -1,0 +1,41 @@
+// Bundles the CLI (which contains the daemon), the runtime host, the code that
+// boots inside every isolate, and the VS Code extension into dist/.
+// Type-checking is separate (`npm run typecheck`); this only transpiles.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const out = path.join(root, 'dist');
+mkdirSync(out, { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // Native addon and wasm loader stay outside the bundle; sql.js finds its
+  // wasm next to the bundle (copied below).
+  external: ['isolated-vm', 'esbuild'],
+};
+
+const entries = [
+  { in: 'cli/main.ts', out: 'cli.js', opts: node },
+  { in: 'server/runtime/host/main.ts', out: 'runtime-host.js', opts: node },
+  // Runs inside each isolate: no Node, no host; an IIFE that installs the session globals.
+  { in: 'server/runtime/isolate/bootstrap.ts', out: 'isolate-bootstrap.js', opts: { ...node, platform: 'neutral', format: 'iife', external: [], sourcemap: false, mainFields: ['browser', 'module', 'main'] } },
+  { in: 'extension/extension.ts', out: 'extension.js', opts: { ...node, external: ['vscode'] } },
+];
+
+await Promise.all(entries
+  .filter((e) => existsSync(path.join(root, e.in)))
+  .map((e) => build({ ...e.opts, entryPoints: [path.join(root, e.in)], outfile: path.join(out, e.out) })));
+
+cpSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(out, 'sql-wasm.wasm'));

@@ -1,0 +1,58 @@
+import type { ModuleInfo } from '../protocol';
+import { ExecutionService } from './executions';
+import { LiveSessions } from './live-sessions';
+import { OpsService } from './ops';
+import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort } from './ports';
+import { SessionService } from './sessions';
+import { TemplateService } from './templates';
+
+export interface CorePorts {
+  store: StorePort;
+  runtime: RuntimePort;
+  files: FilesPort;
+  libraries: LibrariesPort;
+  clock: ClockPort;
+  ids: IdPort;
+  process: ProcessPort;
+  /** Native modules a template may enable, as modules/listAvailable shows them. */
+  modules: ModuleInfo[];
+}
+
+export type Core = ReturnType<typeof createCore>;
+
+/** The one place the core is composed. */
+export function createCore(ports: CorePorts) {
+  const { store, runtime, files, libraries, clock, ids } = ports;
+  const live = new LiveSessions(store);
+  // The callback runs only after construction, when `sessions` exists.
+  const executions = new ExecutionService(store, runtime, files, live, clock, ids, (id, reason) => sessions.crashed(id, reason));
+  const sessions = new SessionService(store, runtime, files, libraries, live, executions, clock, ids);
+  const templates = new TemplateService(store, files, libraries, clock, ids);
+  const ops = new OpsService(store, runtime, live, executions, clock, ports.process);
+  runtime.onSessionLost((id, reason) => sessions.crashed(id, reason));
+
+  return {
+    templates,
+    sessions,
+    executions,
+    ops,
+    liveSessionCount: () => live.ids().length,
+    catalog: {
+      modules: () => ({ modules: ports.modules }),
+      libraries: () => ({ libraries: libraries.catalog() }),
+      install: (names: string[] | undefined, progress?: (message: string, percentage: number) => void) =>
+        libraries.install(names, progress).then((installed) => ({ installed })),
+    },
+    /** Daemon start: what a previous daemon left running is closed/interrupted; the default template exists. */
+    async recover(): Promise<void> {
+      store.recoverAfterRestart(clock.now().toISOString(), 'daemon restarted while the session was live');
+      await templates.ensureDefault();
+      await store.flush();
+    },
+    async shutdown(): Promise<void> {
+      await sessions.closeAll('daemon shut down');
+      await runtime.shutdown();
+      await store.close();
+    },
+  };
+}

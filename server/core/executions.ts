@@ -1,0 +1,154 @@
+import type { Execution, ExecutionKind, ExecutionWithEvents, Event, InputEchoPayload } from '../protocol';
+import type { CallContext } from './context';
+import { DomainError, notFound } from './errors';
+import { ExecutionRecorder } from './execution-recorder';
+import type { LiveSession, LiveSessions } from './live-sessions';
+import type { ClockPort, ExecOutcome, FilesPort, IdPort, RuntimePort, StorePort } from './ports';
+
+export interface RunRequest {
+  sessionId: string;
+  kind: ExecutionKind;
+  input?: string;
+  path?: string;
+  args?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  queue?: boolean;
+}
+
+/** Outcome of a run before it is turned into an answer (startup wants the outcome, clients want errors). */
+export interface RunResult { execution: ExecutionWithEvents; outcome: ExecOutcome; cancelledBy?: 'request' | 'cancel' }
+
+/**
+ * Runs code in live sessions and answers questions about recorded
+ * executions. One execution at a time per session (LiveSessions holds the
+ * slot); everything recorded is flushed before a call returns.
+ */
+export class ExecutionService {
+  /** executionId → how a cancel was asked for, for running executions. */
+  private readonly cancels = new Map<string, { by?: 'request' | 'cancel'; sessionId: string; done: Promise<void> }>();
+
+  constructor(
+    private readonly store: StorePort,
+    private readonly runtime: RuntimePort,
+    private readonly files: FilesPort,
+    private readonly live: LiveSessions,
+    private readonly clock: ClockPort,
+    private readonly ids: IdPort,
+    private readonly onSessionCrashed: (sessionId: string, reason: string) => void,
+  ) {}
+
+  /** executions/repl and executions/runFile: errors for limits and cancellation, the execution otherwise. */
+  async run(request: RunRequest, ctx: CallContext): Promise<ExecutionWithEvents> {
+    const { execution, outcome, cancelledBy } = await this.runRaw(request, ctx);
+    if (outcome.status === 'limit_exceeded') {
+      throw new DomainError('OUTPUT_LIMIT_EXCEEDED', `execution ${execution.id} stopped: ${outcome.limit ?? 'output'} limit reached`,
+        { executionId: execution.id, limit: outcome.limit ?? 'maxEvents' });
+    }
+    if (outcome.status === 'cancelled' && cancelledBy) {
+      throw new DomainError('REQUEST_CANCELLED', `execution ${execution.id} was cancelled`, { executionId: execution.id });
+    }
+    return execution;
+  }
+
+  /** Runs one execution to its end and records it; only refusals before it starts throw. */
+  async runRaw(request: RunRequest, ctx: CallContext): Promise<RunResult> {
+    const live = this.live.require(request.sessionId);
+    const path = request.path === undefined ? undefined : this.checkPath(live, request.path);
+    const executionId = this.ids.newId();
+    if (ctx.signal?.aborted) throw new DomainError('REQUEST_CANCELLED', 'request cancelled before it started');
+    const release = await this.live.acquire(live, executionId, request.queue ?? false, ctx.signal);
+    let finished!: () => void;
+    const cancelState = { sessionId: live.id, by: undefined as 'request' | 'cancel' | undefined, done: new Promise<void>((r) => { finished = r; }) };
+    this.cancels.set(executionId, cancelState);
+    const onAbort = (): void => { cancelState.by ??= 'request'; this.runtime.cancel(live.id, executionId); };
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await this.execute(live, executionId, { ...request, path }, ctx);
+      return { ...result, cancelledBy: result.outcome.status === 'cancelled' ? cancelState.by : undefined };
+    } finally {
+      ctx.signal?.removeEventListener('abort', onAbort);
+      this.cancels.delete(executionId);
+      finished();
+      release();
+    }
+  }
+
+  private async execute(live: LiveSession, executionId: string, request: RunRequest, ctx: CallContext): Promise<Omit<RunResult, 'cancelledBy'>> {
+    const limits = live.settings.limits;
+    const execution: Execution = {
+      id: executionId, sessionId: live.id, kind: request.kind, args: request.args ?? {}, env: request.env ?? {},
+      status: 'running', startedAt: this.clock.now().toISOString(), metrics: { wallMs: 0, cpuMs: 0, events: 0, outputBytes: 0 },
+    };
+    if (request.input !== undefined) execution.input = request.input;
+    if (request.path !== undefined) execution.path = request.path;
+    const push = ctx.onEvent ? (event: Event) => ctx.onEvent!(live.id, event) : undefined;
+    const recorder = new ExecutionRecorder(execution, this.store, limits.maxEvents, push);
+    const echo: InputEchoPayload = request.kind === 'repl' ? { text: request.input ?? '' } : { path: request.path ?? '', args: execution.args };
+    recorder.start(echo);
+
+    const outcome = await this.runtime.execute({
+      sessionId: live.id, executionId, kind: request.kind, code: request.input, path: request.path,
+      args: execution.args, env: execution.env, limits, resolver: live.settings.resolver, runtime: live.settings.runtime,
+      eventsUsed: recorder.events.length,
+    }, {
+      event: (event) => recorder.recordRuntime(event),
+      prompt: (message) => (ctx.prompt ? ctx.prompt(executionId, message) : Promise.resolve(null)),
+    });
+
+    const done = recorder.finish(outcome, this.clock.now().toISOString());
+    if (outcome.sessionCrashed) this.onSessionCrashed(live.id, outcome.sessionCrashed);
+    await this.store.flush();
+    return { execution: done, outcome };
+  }
+
+  /** executions/cancel: stops a running execution and answers it once it has ended. */
+  async cancel(executionId: string): Promise<Execution> {
+    const running = this.cancels.get(executionId);
+    if (running) {
+      running.by ??= 'cancel';
+      this.runtime.cancel(running.sessionId, executionId);
+      await running.done;
+    }
+    return this.get(executionId);
+  }
+
+  get(executionId: string): Execution {
+    const execution = this.store.getExecution(executionId);
+    if (!execution) throw notFound('EXECUTION_NOT_FOUND', executionId);
+    return execution;
+  }
+
+  list(sessionId: string, limit: number, beforeId?: string): { executions: Execution[] } {
+    if (!this.store.getSession(sessionId)) throw notFound('SESSION_NOT_FOUND', sessionId);
+    if (beforeId !== undefined) {
+      const before = this.store.getExecution(beforeId);
+      if (!before || before.sessionId !== sessionId) {
+        throw new DomainError('VALIDATION_ERROR', `beforeId ${beforeId} is not an execution of session ${sessionId}`, { field: 'beforeId' });
+      }
+    }
+    return { executions: this.store.listExecutions({ sessionId, limit, beforeId }) };
+  }
+
+  events(executionId: string, afterSeq: number, limit: number): { events: Event[] } {
+    this.get(executionId);
+    return { events: this.store.listEvents({ executionId, afterSeq, limit }) };
+  }
+
+  runningCount(): number { return this.cancels.size; }
+
+  /** Waits for what runs in a session to end after asking it to stop (session close, restart). */
+  async stopSession(sessionId: string): Promise<void> {
+    const running = [...this.cancels.entries()].filter(([, c]) => c.sessionId === sessionId);
+    for (const [executionId, c] of running) {
+      c.by ??= 'cancel';
+      this.runtime.cancel(sessionId, executionId);
+    }
+    await Promise.all(running.map(([, c]) => c.done));
+  }
+
+  private checkPath(live: LiveSession, path: string): string {
+    const check = this.files.resolveFile(live.worktreePath, path);
+    if (!check.ok) throw new DomainError(check.code, check.message, { path });
+    return check.relativePath;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Settings } from '../protocol';
+import { DomainError, notFound } from './errors';
+import type { StorePort } from './ports';
+
+/** One execution slot per session, with a FIFO of waiters (`queue: true`). */
+export interface LiveSession {
+  readonly id: string;
+  readonly worktreePath: string;
+  /** The template's settings when the runtime started: later template edits do not reach a live session. */
+  readonly settings: Settings;
+  running?: { executionId: string; done: Promise<void> };
+  waiters: Array<{ wake: () => void; fail: (error: Error) => void }>;
+}
+
+/**
+ * The sessions whose runtime is alive in this daemon. The store says what a
+ * session was; this says what is running now (a `ready` row of an earlier
+ * daemon is not live).
+ */
+export class LiveSessions {
+  private readonly sessions = new Map<string, LiveSession>();
+
+  constructor(private readonly store: StorePort) {}
+
+  add(session: LiveSession): void { this.sessions.set(session.id, session); }
+  remove(id: string): LiveSession | undefined {
+    const live = this.sessions.get(id);
+    this.sessions.delete(id);
+    for (const waiter of live?.waiters.splice(0) ?? []) waiter.fail(notReady(id, 'closed'));
+    return live;
+  }
+  find(id: string): LiveSession | undefined { return this.sessions.get(id); }
+  ids(): string[] { return [...this.sessions.keys()]; }
+  all(): LiveSession[] { return [...this.sessions.values()]; }
+  runningCount(): number { return this.all().filter((s) => s.running).length; }
+
+  /** The live session, or the precise reason why there is none. */
+  require(id: string): LiveSession {
+    const live = this.sessions.get(id);
+    if (live) return live;
+    const stored = this.store.getSession(id);
+    if (!stored) throw notFound('SESSION_NOT_FOUND', id);
+    throw notReady(id, stored.status === 'ready' ? 'not running in this daemon' : stored.status);
+  }
+
+  /**
+   * Takes the session's execution slot: at once, or (queue) after the
+   * executions ahead of it. The returned function frees the slot.
+   */
+  async acquire(live: LiveSession, executionId: string, queue: boolean, signal?: AbortSignal): Promise<(() => void)> {
+    if (live.running || live.waiters.length > 0) {
+      if (!queue) {
+        const executionId = live.running?.executionId;
+        throw new DomainError('SESSION_BUSY', `session ${live.id} is busy with another execution`, { sessionId: live.id, executionId });
+      }
+      await new Promise<void>((resolve, reject) => {
+        const waiter = { wake: resolve, fail: reject };
+        live.waiters.push(waiter);
+        signal?.addEventListener('abort', () => {
+          const i = live.waiters.indexOf(waiter);
+          if (i >= 0) { live.waiters.splice(i, 1); reject(new DomainError('REQUEST_CANCELLED', 'cancelled while queued', { sessionId: live.id })); }
+        }, { once: true });
+      });
+    }
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => { release = resolve; });
+    live.running = { executionId, done };
+    return () => {
+      if (live.running?.executionId === executionId) live.running = undefined;
+      release();
+      const next = live.waiters.shift();
+      if (next) {
+        // Hand the slot over now, so nothing slips in before the waiter resumes.
+        live.running = { executionId: '(queued)', done: Promise.resolve() };
+        next.wake();
+      }
+    };
+  }
+}
+
+export function notReady(sessionId: string, status: string): DomainError {
+  return new DomainError('SESSION_NOT_READY', `session ${sessionId} is ${status}`, { sessionId, status });
+}

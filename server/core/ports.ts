@@ -1,0 +1,190 @@
+/**
+ * The ports through which the core reaches the world. The core imports no
+ * I/O library: the daemon composes it with adapters from server/store,
+ * server/runtime and server/files (see createCore).
+ */
+import type {
+  Capability, CompletionItem, ConsolePayload, Event, ExceptionPayload, Execution, ExecutionKind,
+  Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, SystemPayload, Template,
+  TemplateDetail, ValuePayload,
+} from '../protocol';
+
+// ---------------------------------------------------------------- store
+
+export interface ExecutionPage { sessionId: string; limit: number; beforeId?: string }
+export interface EventPage { executionId: string; afterSeq: number; limit: number }
+export interface CompactOptions { olderThanDays?: number; keepPerSession?: number; now: string }
+
+/**
+ * Durable state. Reads and writes are synchronous against the in-memory
+ * database; `flush()` is the durability barrier: when it resolves, every write
+ * made before the call survives a kill -9 of the daemon. Callers flush before
+ * they acknowledge a request; concurrent flushes are grouped.
+ */
+export interface StorePort {
+  readonly path: string;
+
+  insertTemplate(detail: TemplateDetail): void;
+  listTemplates(name?: string): Template[];
+  getTemplate(id: string): TemplateDetail | undefined;
+  /** Cascades to settings, capabilities, startup files, modules, libraries. */
+  deleteTemplate(id: string): boolean;
+  updateTemplate(id: string, patch: { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }): void;
+  insertCapability(capability: Capability): void;
+  insertStartupFile(file: StartupFile): void;
+  deleteStartupFile(templateId: string, startupFileId: string): boolean;
+
+  /** Insert or replace. */
+  putSession(session: Session): void;
+  getSession(id: string): Session | undefined;
+  /** Newest first. */
+  listSessions(status?: SessionStatus): Session[];
+
+  /** Insert or replace (without events). */
+  putExecution(execution: Execution): void;
+  getExecution(id: string): Execution | undefined;
+  /** Newest first; `beforeId` excludes it and everything newer. */
+  listExecutions(page: ExecutionPage): Execution[];
+  /** Executions of a session, oldest first, optionally filtered by status and kind. */
+  listSessionHistory(sessionId: string): Execution[];
+  appendEvents(events: Event[]): void;
+  listEvents(page: EventPage): Event[];
+  /** Marks `running` executions `interrupted` and `starting`/`ready` sessions `closed`; answers how many of each. */
+  recoverAfterRestart(now: string, reason: string): { sessions: number; executions: number };
+  compact(options: CompactOptions): { deletedExecutions: number; deletedEvents: number };
+
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- files
+
+export type PathCheck =
+  | { ok: true; absolutePath: string; relativePath: string }
+  | { ok: false; code: 'INVALID_PATH' | 'FILE_NOT_FOUND'; message: string };
+
+/** The worktree file system as the core needs it: path safety and git facts. */
+export interface FilesPort {
+  /** Is this an absolute path of an existing directory? */
+  isDirectory(path: string): boolean;
+  /** Syntax only (no file system): relative, no `..`, not absolute. */
+  checkRelativePath(path: string): { ok: true; normalized: string } | { ok: false; message: string };
+  /** Resolves a worktree-relative path to an existing regular file inside the worktree (symlinks followed and checked). */
+  resolveFile(worktreePath: string, relativePath: string): PathCheck;
+  /** The worktree's git HEAD commit, or "" when it is not a git checkout. */
+  gitHead(worktreePath: string): string;
+}
+
+// ---------------------------------------------------------------- runtime
+
+/** Everything a runtime needs to build a session's isolate. */
+export interface SessionSpec {
+  sessionId: string;
+  worktreePath: string;
+  settings: Settings;
+  /** Enabled native modules (`fs`, `database`, `exec`). */
+  modules: string[];
+  capabilities: Capability[];
+  /** Resolved library files to evaluate at start, in order. */
+  libraries: Array<{ name: string; version: string; global: string; file: string }>;
+}
+
+export interface ExecRequest {
+  sessionId: string;
+  executionId: string;
+  kind: ExecutionKind;
+  /** REPL source (kind `repl`). */
+  code?: string;
+  /** Worktree-relative path (kinds `run_file`, `startup`), already checked by the core. */
+  path?: string;
+  args: Record<string, unknown>;
+  env: Record<string, unknown>;
+  limits: Limits;
+  resolver: Resolver;
+  runtime: Runtime;
+  /** Events the core already recorded for this execution (the input echo); they count toward maxEvents. */
+  eventsUsed: number;
+}
+
+/** Events without seq: the core numbers them in arrival order. */
+export type RuntimeEvent =
+  | { type: 'console'; ts: string; payload: ConsolePayload }
+  | { type: 'value'; ts: string; payload: ValuePayload }
+  | { type: 'exception'; ts: string; payload: ExceptionPayload }
+  | { type: 'system'; ts: string; payload: SystemPayload };
+
+export interface ExecSink {
+  /** Called in order, as events happen. */
+  event(event: RuntimeEvent): void;
+  /** `prompt(message)` in session code; resolves to the client's answer or null. */
+  prompt(message: string): Promise<string | null>;
+}
+
+export interface ExecOutcome {
+  status: 'ok' | 'error' | 'timeout' | 'cancelled' | 'limit_exceeded';
+  result?: ValuePayload;
+  error?: ExceptionPayload;
+  cpuMs: number;
+  wallMs: number;
+  /** Set when the session's runtime is gone (memory limit, host death): the core marks it crashed with this text. */
+  sessionCrashed?: string;
+  /** For limit_exceeded: which limit (`maxEvents` or `maxOutputKb`). */
+  limit?: 'maxEvents' | 'maxOutputKb';
+}
+
+export class RuntimeStartError extends Error {
+  constructor(message: string, readonly code: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' = 'STARTUP_FAILED') { super(message); }
+}
+
+export interface RuntimeSummary {
+  hosts: Array<{ pid: number; sessionIds: string[]; rssMb: number }>;
+  sessions: Array<{ sessionId: string; heapUsedMb: number; cpuMs: number }>;
+}
+
+/** Live isolates. Implemented by server/runtime (isolates in runtime-host child processes). */
+export interface RuntimePort {
+  /** Builds the isolate; rejects with RuntimeStartError when that fails (nothing stays alive then). */
+  createSession(spec: SessionSpec): Promise<void>;
+  /** Runs one execution; never rejects for anything the code does (that is an outcome). */
+  execute(request: ExecRequest, sink: ExecSink): Promise<ExecOutcome>;
+  /** Stops a running execution: its execute() resolves with status `cancelled`. No-op when not running. */
+  cancel(sessionId: string, executionId: string): void;
+  complete(sessionId: string, code: string, cursor: number): Promise<CompletionItem[]>;
+  /** Disposes the isolate; no-op for unknown sessions. */
+  closeSession(sessionId: string): Promise<void>;
+  /** Called when a session's runtime dies outside an execution (host crash, memory). */
+  onSessionLost(listener: (sessionId: string, reason: string) => void): void;
+  summary(): Promise<RuntimeSummary>;
+  /** Disposes every isolate and ends the runtime-host processes. */
+  shutdown(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- clock & ids
+
+export interface ClockPort { now(): Date; }
+export interface IdPort { newId(): string; }
+
+// ---------------------------------------------------------------- libraries
+
+export interface ResolvedLibrary { name: string; version: string; global: string; file: string }
+
+/** The library catalog and its local cache (server/libraries). */
+export interface LibrariesPort {
+  /** The catalog with a `cached` flag per entry. */
+  catalog(): Array<{ name: string; version: string; global: string; description: string; cached: boolean }>;
+  /** Canonical name for `lodash` / `lodash@4.17.21`, or undefined when not in the catalog. */
+  canonicalName(name: string): string | undefined;
+  /** The cached file of a library, or undefined when it is not cached. */
+  resolve(name: string): ResolvedLibrary | undefined;
+  install(names: string[] | undefined, progress?: (message: string, percentage: number) => void): Promise<Array<{ name: string; version: string; path: string }>>;
+}
+
+// ---------------------------------------------------------------- process
+
+/** Facts about the daemon process, for ops/health and ops/runtimeSummary. */
+export interface ProcessPort {
+  pid: number;
+  version: string;
+  startedAt: Date;
+  rssMb(): number;
+}

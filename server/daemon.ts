@@ -1,0 +1,108 @@
+/**
+ * The daemon process: owns one database (lock), composes the core with its
+ * adapters, serves the stdio client and/or socket clients, and shuts down
+ * cleanly on shutdown, end of input or a signal.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore } from './core/create-core';
+import { WorktreeFiles } from './files/worktree-files';
+import { LibraryCache } from './libraries/library-cache';
+import { MODULE_CATALOG } from './modules/catalog';
+import { socketPathFor } from './protocol';
+import { createRuntime } from './runtime';
+import { acquireDatabaseLock, openStore } from './store';
+import { serveClient, type ConnectionHost } from './transport/client-connection';
+import { createRoutes } from './transport/routes';
+import { version } from '../package.json';
+
+export interface DaemonOptions {
+  dbPath: string;
+  stdio: boolean;
+  /** Serve this socket; `true` = the path derived from the database. */
+  socket?: string | true;
+  /** Exit after this long with no clients and no live sessions (background daemons). */
+  idleTimeoutMs?: number;
+}
+
+const log = (line: string): void => { process.stderr.write(`[vm-system ${new Date().toISOString()}] ${line}\n`); };
+
+export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const dbPath = path.resolve(options.dbPath);
+  mkdirSync(path.dirname(dbPath), { recursive: true });
+  const socketPath = options.socket === true ? socketPathFor(dbPath, os.tmpdir()) : options.socket;
+  const lock = acquireDatabaseLock(dbPath, { pid: process.pid, socketPath });
+  if (!lock.ok) {
+    const where = lock.holder.socketPath ? `, socket ${lock.holder.socketPath}` : '';
+    process.stderr.write(`vm-system: database ${dbPath} is held by a live daemon (pid ${lock.holder.pid}${where}); attach to it instead\n`);
+    process.exit(1);
+  }
+  let store;
+  try {
+    store = await openStore({ path: dbPath, log });
+  } catch (error) {
+    lock.release();
+    process.stderr.write(`vm-system: cannot open database ${dbPath}: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const runtime = createRuntime({ log });
+  const startedAt = new Date();
+  const core = createCore({
+    store, runtime, files: new WorktreeFiles(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
+    clock: { now: () => new Date() }, ids: { newId: randomUUID },
+    process: { pid: process.pid, version, startedAt, rssMb: () => process.memoryUsage.rss() / 1048576 },
+    modules: MODULE_CATALOG,
+  });
+  await core.recover();
+
+  let server: net.Server | undefined;
+  let stopping: Promise<void> | undefined;
+  const clients = new Set<unknown>();
+  const host: ConnectionHost = {
+    routes: createRoutes(core),
+    version,
+    log,
+    shutdown: () => (stopping ??= (async () => {
+      server?.close();
+      await core.shutdown();
+      if (socketPath) rmSync(socketPath, { force: true });
+      lock.release();
+    })()),
+    exit: (code) => process.exit(code),
+  };
+
+  if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
+  if (socketPath) {
+    rmSync(socketPath, { force: true }); // we hold the lock: any socket file here is stale
+    server = net.createServer((socket) => {
+      clients.add(socket);
+      socket.on('close', () => clients.delete(socket));
+      socket.on('error', () => socket.destroy());
+      serveClient(socket, socket, host, false);
+    });
+    await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(socketPath, resolve); });
+    log(`serving socket ${socketPath}`);
+  }
+  log(`daemon ${version} pid ${process.pid} serving ${dbPath}`);
+
+  if (options.idleTimeoutMs) watchIdle(options.idleTimeoutMs, () => clients.size === 0 && core.liveSessionCount() === 0, host);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => { void host.shutdown().then(() => host.exit(0), () => host.exit(1)); });
+  }
+}
+
+function watchIdle(idleMs: number, isIdle: () => boolean, host: ConnectionHost): void {
+  let idleSince = Date.now();
+  const timer = setInterval(() => {
+    if (!isIdle()) { idleSince = Date.now(); return; }
+    if (Date.now() - idleSince >= idleMs) {
+      clearInterval(timer);
+      host.log('idle: no clients and no live sessions; exiting');
+      void host.shutdown().then(() => host.exit(0), () => host.exit(1));
+    }
+  }, Math.min(1000, idleMs));
+  timer.unref();
+}

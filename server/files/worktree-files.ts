@@ -1,0 +1,112 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FilesPort, PathCheck } from '../core/ports';
+
+/**
+ * Path safety for worktree files. A path is refused (INVALID_PATH) when it is
+ * absolute, climbs with `..`, or resolves — symlinks followed — outside the
+ * worktree; a safe path that does not name a regular file is FILE_NOT_FOUND.
+ */
+export class WorktreeFiles implements FilesPort {
+  isDirectory(p: string): boolean {
+    try {
+      return path.isAbsolute(p) && statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  checkRelativePath(p: string): { ok: true; normalized: string } | { ok: false; message: string } {
+    if (p.includes('\0')) return { ok: false, message: 'path contains a NUL byte' };
+    if (path.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\')) return { ok: false, message: `path must be relative to the worktree: ${p}` };
+    const parts = p.split(/[\\/]+/);
+    if (parts.includes('..')) return { ok: false, message: `path must not contain "..": ${p}` };
+    const normalized = parts.filter((s) => s !== '' && s !== '.').join('/');
+    if (normalized === '') return { ok: false, message: 'path names the worktree itself, not a file' };
+    return { ok: true, normalized };
+  }
+
+  resolveFile(worktreePath: string, relativePath: string): PathCheck {
+    const check = this.checkRelativePath(relativePath);
+    if (!check.ok) return { ok: false, code: 'INVALID_PATH', message: check.message };
+    let root: string;
+    try {
+      root = realpathSync(worktreePath);
+    } catch {
+      return { ok: false, code: 'FILE_NOT_FOUND', message: `worktree ${worktreePath} does not exist` };
+    }
+    const candidate = path.join(root, check.normalized);
+    let real: string;
+    try {
+      real = realpathSync(candidate);
+    } catch {
+      // Missing, or a dangling link: refuse a link that points outside even when its target is missing.
+      const escapes = this.linkEscapes(root, candidate);
+      return escapes
+        ? { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` }
+        : { ok: false, code: 'FILE_NOT_FOUND', message: `no such file in the worktree: ${relativePath}` };
+    }
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      return { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` };
+    }
+    try {
+      if (!statSync(real).isFile()) return { ok: false, code: 'FILE_NOT_FOUND', message: `not a file: ${relativePath}` };
+    } catch {
+      return { ok: false, code: 'FILE_NOT_FOUND', message: `no such file in the worktree: ${relativePath}` };
+    }
+    return { ok: true, absolutePath: real, relativePath: check.normalized };
+  }
+
+  gitHead(worktreePath: string): string {
+    // Read .git directly: spawning git would cost more than the rest of sessions/create.
+    try {
+      return readGitHead(worktreePath);
+    } catch {
+      return '';
+    }
+  }
+
+  private linkEscapes(root: string, candidate: string): boolean {
+    // Walk up to the deepest existing ancestor and check where it really is.
+    let dir = candidate;
+    while (dir !== root && dir.startsWith(root)) {
+      try {
+        const real = realpathSync(dir);
+        return real !== root && !real.startsWith(root + path.sep);
+      } catch {
+        dir = path.dirname(dir);
+      }
+    }
+    return false;
+  }
+}
+
+function readGitHead(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const dotGit = path.join(dir, '.git');
+    let gitDir: string | undefined;
+    try {
+      gitDir = statSync(dotGit).isDirectory()
+        ? dotGit
+        : path.resolve(dir, /^gitdir: (.*)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim() ?? '');
+    } catch {
+      gitDir = undefined;
+    }
+    if (gitDir) return resolveRef(gitDir, readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim());
+    if (path.dirname(dir) === dir) return '';
+  }
+}
+
+function resolveRef(gitDir: string, head: string): string {
+  const ref = /^ref: (.+)$/.exec(head)?.[1];
+  if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? head : '';
+  // Linked worktrees keep branch refs in the common dir.
+  const common = (() => {
+    try { return path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim()); } catch { return gitDir; }
+  })();
+  for (const dir of [gitDir, common]) {
+    try { return readFileSync(path.join(dir, ref), 'utf8').trim(); } catch { /* try packed refs */ }
+  }
+  const packed = readFileSync(path.join(common, 'packed-refs'), 'utf8');
+  return new RegExp(`^([0-9a-f]{40,64}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1] ?? '';
+}

@@ -1,0 +1,40 @@
+import * as z from 'zod';
+import { request, notification } from './define';
+import { Event, Execution, ExecutionWithEvents, Id } from './entities';
+
+const Queue = z.boolean().default(false);
+const FreeObject = z.record(z.string(), z.unknown());
+
+export const ExecutionsRepl = request('executions/repl',
+  z.strictObject({ sessionId: Id, input: z.string(), queue: Queue }),
+  ExecutionWithEvents,
+  'Evaluates REPL input (top-level await allowed) and answers the finished execution with its events.');
+
+export const ExecutionsRunFile = request('executions/runFile',
+  z.strictObject({ sessionId: Id, path: z.string().min(1), args: FreeObject.default({}), env: FreeObject.default({}), queue: Queue }),
+  ExecutionWithEvents,
+  'Runs a worktree file (`.js`, `.mjs`, `.ts`, `.mts`); `args`/`env` are `__ARGS__`/`__ENV__` inside.');
+
+export const ExecutionsCancel = request('executions/cancel', z.strictObject({ executionId: Id }), Execution,
+  'Stops a running (or queued) execution; answers it as it ends (`cancelled`). A finished one is answered as is.');
+
+export const ExecutionsList = request('executions/list',
+  z.strictObject({ sessionId: Id, limit: z.number().int().min(1).max(1000).default(50), beforeId: Id.optional() }),
+  z.object({ executions: z.array(Execution) }),
+  'Executions of a session, newest first; page with `beforeId` = the last id of the previous page.');
+
+export const ExecutionsGet = request('executions/get', z.strictObject({ executionId: Id }), Execution, 'One execution.');
+
+export const ExecutionsEvents = request('executions/events',
+  z.strictObject({ executionId: Id, afterSeq: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10000).default(1000) }),
+  z.object({ events: z.array(Event) }),
+  'Events with `seq > afterSeq`, ascending; page by passing the last seq seen.');
+
+export const ExecutionEventNotification = notification('executions/event',
+  z.object({ sessionId: Id, executionId: Id, event: Event }),
+  'Each event as it happens, to the client that started the execution.', 'serverToClient');
+
+export const ExecutionsPrompt = request('executions/prompt',
+  z.object({ executionId: Id, message: z.string() }),
+  z.object({ value: z.string().nullable() }),
+  '`prompt(message)` in session code; sent only to clients that declared `capabilities.vmSystem.prompt`.', 'serverToClient');

@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { request, NoParams } from './define';
+import { Id } from './entities';
+
+export const OpsHealth = request('ops/health', NoParams.optional(),
+  z.object({ status: z.literal('ok'), version: z.string(), pid: z.number().int(), uptimeMs: z.number(), dbPath: z.string() }),
+  'Liveness and identity of the daemon.');
+
+export const OpsCompact = request('ops/compact',
+  z.strictObject({ olderThanDays: z.number().int().min(0).optional(), keepPerSession: z.number().int().min(0).optional() }).optional(),
+  z.object({ deletedExecutions: z.number().int(), deletedEvents: z.number().int() }),
+  'Deletes finished executions older than `olderThanDays` and/or beyond the newest `keepPerSession` per session, then checkpoints the store.');
+
+export const OpsRuntimeSummary = request('ops/runtimeSummary', NoParams.optional(),
+  z.object({
+    activeSessions: z.number().int(),
+    activeSessionIds: z.array(Id),
+    runningExecutions: z.number().int(),
+    /** Daemon plus all runtime-host processes. */
+    rssMb: z.number(),
+    hosts: z.array(z.object({ pid: z.number().int(), sessionIds: z.array(Id), rssMb: z.number() })),
+    sessions: z.array(z.object({ sessionId: Id, heapUsedMb: z.number(), cpuMs: z.number() })),
+  }),
+  'What is alive in memory now.');

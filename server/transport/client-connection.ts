@@ -1,0 +1,101 @@
+import {
+  createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter,
+  type CancellationToken, type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type { Readable, Writable } from 'node:stream';
+import {
+  ExecutionEventNotification, ExecutionsPrompt, Initialize, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
+  type ResultOf,
+} from '../protocol';
+import { toResponseError, wireError } from './error-mapper';
+import type { RequestContext, Route } from './routes';
+import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, strictJsonDecoder, type BadMessageParams } from './wire-decoder';
+
+export interface ConnectionHost {
+  routes: Map<string, Route>;
+  version: string;
+  log(line: string): void;
+  /** `shutdown` from any client: close sessions and flush; resolves when done. */
+  shutdown(): Promise<void>;
+  /** `exit`, or end of input on the owning (stdio) client. */
+  exit(code: number): void;
+}
+
+/**
+ * One client of the daemon: LSP lifecycle, validation, routing and error
+ * mapping. The stdio client owns the daemon (its end of input is shutdown +
+ * exit); socket clients only end their own connection.
+ */
+export function serveClient(input: Readable, output: Writable, host: ConnectionHost, owner: boolean): MessageConnection {
+  const writer = new StreamMessageWriter(output);
+  const connection = createMessageConnection(new StreamMessageReader(input, { contentTypeDecoder: strictJsonDecoder }), writer);
+  let initialized = false;
+  let shuttingDown = false;
+  let shutdownDone: Promise<void> | undefined;
+  let answersPrompts = false;
+
+  const sendBad = (code: 'PARSE_ERROR' | 'INVALID_REQUEST', params: BadMessageParams): void => {
+    const error = wireError(code, params.message);
+    void writer.write({ jsonrpc: '2.0', id: params.id, error: error.toJson() } as never).catch(() => undefined);
+  };
+  connection.onNotification(PARSE_ERROR_METHOD, (p: BadMessageParams) => sendBad('PARSE_ERROR', p));
+  connection.onNotification(INVALID_REQUEST_METHOD, (p: BadMessageParams) => sendBad('INVALID_REQUEST', p));
+
+  const ctxFor = (token: CancellationToken): RequestContext => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return {
+      signal: abort.signal,
+      onEvent: (sessionId, event) => void connection.sendNotification(ExecutionEventNotification.type,
+        { sessionId, executionId: event.executionId, event }).catch(() => undefined),
+      prompt: answersPrompts
+        ? (executionId, message) => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
+          .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null)
+        : undefined,
+      progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
+    };
+  };
+
+  connection.onRequest(async (method: string, params: unknown, token: CancellationToken) => {
+    try {
+      if (method === Initialize.method) {
+        const p = Initialize.params.parse(params ?? {});
+        initialized = true;
+        answersPrompts = p.capabilities?.vmSystem?.prompt === true;
+        const result: ResultOf<typeof Initialize> = {
+          serverInfo: { name: 'vm-system', version: host.version },
+          capabilities: { vmSystem: { protocolVersion: PROTOCOL_VERSION, engines: [ENGINE], modules: [...NATIVE_MODULES], streaming: true } },
+        };
+        return result;
+      }
+      if (!initialized) throw wireError('SERVER_NOT_INITIALIZED', `${method}: the server is not initialized; send initialize first`);
+      if (method === 'shutdown') {
+        shuttingDown = true;
+        shutdownDone ??= host.shutdown();
+        await shutdownDone;
+        return null;
+      }
+      const route = host.routes.get(method);
+      if (!route) throw wireError('METHOD_NOT_FOUND', `unknown method ${method}`, { method });
+      if (shuttingDown) throw wireError('INVALID_REQUEST', 'the server is shutting down');
+      const valid = route.def.params.parse(params);
+      return await route.handle(valid, ctxFor(token));
+    } catch (error) {
+      return toResponseError(error, host.log) as ResponseError<unknown>;
+    }
+  });
+
+  connection.onNotification('exit', () => {
+    if (owner) host.exit(shuttingDown ? 0 : 1);
+    else connection.dispose();
+  });
+  connection.onNotification(() => { /* initialized, unknown notifications: ignored as LSP does */ });
+  connection.onError(([error]) => host.log(`connection error: ${error.message}`));
+  connection.onClose(() => {
+    if (!owner) return;
+    // Client gone: behave like shutdown + exit, losing nothing acknowledged.
+    (shutdownDone ??= host.shutdown()).then(() => host.exit(0), () => host.exit(1));
+  });
+  connection.listen();
+  return connection;
+}
