@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from './core/create-core';
+import { FileWatcher } from './files/file-watcher';
 import { WorktreeFiles } from './files/worktree-files';
 import { LibraryCache } from './libraries/library-cache';
 import { MODULE_CATALOG } from './modules/catalog';
@@ -51,7 +52,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const runtime = createRuntime({ log });
   const startedAt = new Date();
   const core = createCore({
-    store, runtime, files: new WorktreeFiles(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
+    store, runtime, files: new WorktreeFiles(), watcher: new FileWatcher(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
     clock: { now: () => new Date() }, ids: { newId: randomUUID },
     process: { pid: process.pid, version, startedAt, rssMb: () => process.memoryUsage.rss() / 1048576 },
     modules: MODULE_CATALOG,

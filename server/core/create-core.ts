@@ -2,14 +2,16 @@ import type { ModuleInfo } from '../protocol';
 import { ExecutionService } from './executions';
 import { LiveSessions } from './live-sessions';
 import { OpsService } from './ops';
-import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort } from './ports';
+import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort, WatcherPort } from './ports';
 import { SessionService } from './sessions';
 import { TemplateService } from './templates';
+import { WatchService } from './watch';
 
 export interface CorePorts {
   store: StorePort;
   runtime: RuntimePort;
   files: FilesPort;
+  watcher: WatcherPort;
   libraries: LibrariesPort;
   clock: ClockPort;
   ids: IdPort;
@@ -29,6 +31,8 @@ export function createCore(ports: CorePorts) {
   const sessions = new SessionService(store, runtime, files, libraries, live, executions, clock, ids);
   const templates = new TemplateService(store, files, libraries, clock, ids);
   const ops = new OpsService(store, runtime, live, executions, clock, ports.process);
+  const watch = new WatchService(executions, live, files, ports.watcher, ids);
+  sessions.onSessionEnded = (id) => watch.sessionEnded(id);
   runtime.onSessionLost((id, reason) => sessions.crashed(id, reason));
 
   return {
@@ -36,6 +40,7 @@ export function createCore(ports: CorePorts) {
     sessions,
     executions,
     ops,
+    watch,
     liveSessionCount: () => live.ids().length,
     catalog: {
       modules: () => ({ modules: ports.modules }),
@@ -50,6 +55,7 @@ export function createCore(ports: CorePorts) {
       await store.flush();
     },
     async shutdown(): Promise<void> {
+      await watch.stopAll();
       await sessions.closeAll('daemon shut down');
       await runtime.shutdown();
       await store.close();

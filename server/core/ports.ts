@@ -188,3 +188,18 @@ export interface ProcessPort {
   startedAt: Date;
   rssMb(): number;
 }
+
+// ---------------------------------------------------------------- watching
+
+export interface FileWatch {
+  /** Replaces the set of absolute paths watched. */
+  update(paths: string[]): void;
+  close(): Promise<void>;
+}
+
+/** File change notifications (chokidar in server/files). */
+export interface WatcherPort {
+  watch(paths: string[], onChange: (path: string) => void): FileWatch;
+  /** Worktree-relative files a file imports, transitively (static `import`/`require` of relative paths). */
+  dependenciesOf(worktreePath: string, relativePath: string, extensions: string[]): string[];
+}

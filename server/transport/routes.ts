@@ -5,6 +5,8 @@ import type { CallContext } from '../core/context';
 
 /** What a handler gets besides its params. */
 export interface RequestContext extends CallContext {
+  /** Sends watch/didRun to the client that started the watch. */
+  didRun?(watchId: string, execution: P.Execution, events: P.Event[]): void;
   /** Reports `$/progress` for a client-supplied workDoneToken. */
   progress?(token: string | number, value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number }): void;
 }
@@ -26,7 +28,7 @@ function route<D extends P.RequestDef<z.ZodType, z.ZodType>>(
  * every method of server/protocol has a row.
  */
 export function createRoutes(core: Core): Map<string, Route> {
-  const { templates, sessions, executions, ops, catalog } = core;
+  const { templates, sessions, executions, ops, catalog, watch } = core;
   const routes: Route[] = [
     route(P.TemplatesCreate, (p) => templates.create(p.name)),
     route(P.TemplatesList, (p) => ({ templates: templates.list(p?.name) })),
@@ -68,6 +70,10 @@ export function createRoutes(core: Core): Map<string, Route> {
     route(P.ExecutionsList, (p) => executions.list(p.sessionId, p.limit, p.beforeId)),
     route(P.ExecutionsGet, (p) => executions.get(p.executionId)),
     route(P.ExecutionsEvents, (p) => executions.events(p.executionId, p.afterSeq, p.limit)),
+
+    route(P.WatchStart, (p, ctx) => watch.start(p, { ...ctx, didRun: ctx.didRun ?? (() => undefined) })),
+    route(P.WatchStop, (p) => watch.stop(p.watchId)),
+    route(P.WatchList, (p) => watch.list(p?.sessionId)),
 
     route(P.OpsHealth, () => ops.health()),
     route(P.OpsCompact, (p) => ops.compact(p?.olderThanDays, p?.keepPerSession)),

@@ -1,0 +1,106 @@
+/**
+ * A thin wrapper over one sql.js database: prepared statements cached per SQL
+ * text (preparing costs more than running for our small statements),
+ * re-entrant transactions, and an export that survives sql.js closing the
+ * connection underneath us.
+ */
+import type { SqlDatabase, SqlStatement, SqlValue } from './sqljs';
+
+/**
+ * Per-connection settings; sql.js loses them on every export, so they are
+ * re-applied after one. The database lives in emscripten's in-memory file
+ * system: a rollback journal in memory keeps ROLLBACK working without file
+ * traffic, and syncing a memory file is pointless (durability is the journal's job).
+ */
+const CONNECTION_PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;';
+
+export type Params = ReadonlyArray<SqlValue | undefined>;
+
+export class Connection {
+  private readonly statements = new Map<string, SqlStatement>();
+  private depth = 0;
+
+  constructor(private readonly db: SqlDatabase) {
+    db.exec(CONNECTION_PRAGMAS);
+  }
+
+  /** Runs one statement to completion; answers the number of rows it changed. */
+  run(sql: string, params: Params = []): number {
+    const st = this.prepare(sql, params);
+    try {
+      while (st.step()) { /* pragmas such as incremental_vacuum answer a row per step */ }
+    } finally {
+      st.reset();
+    }
+    return this.db.getRowsModified();
+  }
+
+  all(sql: string, params: Params = []): SqlValue[][] {
+    const st = this.prepare(sql, params);
+    const rows: SqlValue[][] = [];
+    try {
+      while (st.step()) rows.push(st.get());
+    } finally {
+      st.reset();
+    }
+    return rows;
+  }
+
+  get(sql: string, params: Params = []): SqlValue[] | undefined {
+    const st = this.prepare(sql, params);
+    try {
+      return st.step() ? st.get() : undefined;
+    } finally {
+      st.reset();
+    }
+  }
+
+  /** Runs `fn` in a transaction; nested calls join the outer one (journal replay wraps many operations in one). */
+  tx<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.run('BEGIN');
+    this.depth = 1;
+    try {
+      const result = fn();
+      this.run('COMMIT');
+      return result;
+    } catch (err) {
+      this.run('ROLLBACK');
+      throw err;
+    } finally {
+      this.depth = 0;
+    }
+  }
+
+  /** Constant DDL only (migrations, pragmas): never string-built from data. */
+  execConstant(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  /** The database image. sql.js closes and reopens the connection to produce it. */
+  exportImage(): Uint8Array {
+    if (this.depth > 0) throw new Error('store: export inside a transaction');
+    const image = this.db.export();
+    // export() freed every statement and dropped the connection pragmas.
+    this.statements.clear();
+    this.db.exec(CONNECTION_PRAGMAS);
+    return image;
+  }
+
+  close(): void {
+    for (const st of this.statements.values()) st.free();
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private prepare(sql: string, params: Params): SqlStatement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    // sql.js refuses undefined; absent optional fields are stored as NULL.
+    st.bind(params.map((p) => (p === undefined ? null : p)));
+    return st;
+  }
+}

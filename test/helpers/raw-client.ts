@@ -1,0 +1,44 @@
+/** Speaks raw LSP frames to a daemon, for messages a well-behaved client library would never send. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { CLI, tempDir } from './daemon';
+
+export interface RawDaemon {
+  send(body: string): void;
+  /** Next decoded response/notification body. */
+  next(): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export function startRawDaemon(): RawDaemon {
+  const proc = spawn(process.execPath, ['--no-node-snapshot', CLI, 'serve', '--stdio', '--db', path.join(tempDir(), 'raw.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let buffer = Buffer.alloc(0);
+  const queue: Array<Record<string, unknown>> = [];
+  const waiting: Array<(m: Record<string, unknown>) => void> = [];
+  proc.stdout.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const headerEnd = buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]);
+      if (buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString()) as Record<string, unknown>;
+      buffer = buffer.subarray(headerEnd + 4 + length);
+      const w = waiting.shift();
+      if (w) w(message); else queue.push(message);
+    }
+  });
+  return {
+    send(body) {
+      proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
+    next() {
+      const m = queue.shift();
+      return m ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
+    },
+    async stop() {
+      proc.stdin.end();
+      await new Promise((resolve) => proc.once('exit', resolve));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Initialize, OpsHealth, TemplatesList } from '../../server/protocol';
+import { errorOf, startDaemon } from '../helpers/daemon';
+
+test('initialize answers server info and capabilities', async () => {
+  const d = await startDaemon({ initialize: false });
+  try {
+    const before = await errorOf(d.call(TemplatesList, {}));
+    assert.equal(before.code, 'SERVER_NOT_INITIALIZED');
+    assert.equal(before.error.code, -32002);
+    const init = await d.call(Initialize, { processId: process.pid, clientInfo: { name: 't' } });
+    assert.equal(init.serverInfo.name, 'vm-system');
+    assert.equal(init.capabilities.vmSystem.protocolVersion, 1);
+    assert.deepEqual(init.capabilities.vmSystem.engines, ['isolated-vm']);
+    assert.deepEqual(init.capabilities.vmSystem.modules, ['fs', 'database', 'exec']);
+    assert.equal(init.capabilities.vmSystem.streaming, true);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('the default template exists after the first start, once', async () => {
+  const d = await startDaemon();
+  const { templates } = await d.call(TemplatesList, {});
+  assert.deepEqual(templates.map((t) => t.name), ['default']);
+  await d.stop();
+  const again = await startDaemon({ dbPath: d.dbPath });
+  try {
+    assert.equal((await again.call(TemplatesList, { name: 'default' })).templates.length, 1);
+  } finally {
+    await again.stop();
+  }
+});
+
+test('shutdown then exit ends the process with 0; exit alone with 1', async () => {
+  const a = await startDaemon();
+  assert.equal(await a.stop(), 0);
+  const b = await startDaemon();
+  await b.connection.sendNotification('exit');
+  assert.equal(await b.exited, 1);
+  b.connection.dispose();
+});
+
+test('end of input behaves like shutdown + exit', async () => {
+  const d = await startDaemon();
+  d.proc.stdin.end();
+  assert.equal(await d.exited, 0);
+  d.connection.dispose();
+});
+
+test('ops/health names the database and the pid', async () => {
+  const d = await startDaemon();
+  try {
+    const health = await d.call(OpsHealth, {});
+    assert.equal(health.status, 'ok');
+    assert.equal(health.pid, d.proc.pid);
+    assert.equal(health.dbPath, d.dbPath);
+    assert.ok(health.uptimeMs >= 0);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('stdout carries only framed messages; logs go to stderr', async () => {
+  const d = await startDaemon({ initialize: false });
+  let raw = '';
+  d.proc.stdout.on('data', (b: Buffer) => { raw += b.toString('latin1'); });
+  await d.call(Initialize, {});
+  await d.stop();
+  // Every chunk must parse as Content-Length frames.
+  let rest = raw;
+  while (rest.length) {
+    const m = /^Content-Length: (\d+)\r\n\r\n/.exec(rest);
+    assert.ok(m, `unframed output: ${rest.slice(0, 60)}`);
+    rest = rest.slice(m[0].length + Number(m[1]));
+  }
+  assert.match(d.stderr(), /serving/);
+});
