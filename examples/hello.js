@@ -4,5 +4,5 @@ const greet = (name) => `Hello, ${name}!`;
 console.log(greet('vm-system'));
 console.info('isolate has process?', typeof process !== 'undefined');
 const squares = [1, 2, 3].map((n) => n * n);
-console.log('squares: %o', squares);
+console.log('squares:', squares);
 ({ squares, total: squares.reduce((a, b) => a + b, 0) });

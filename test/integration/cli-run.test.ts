@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makeWorktree } from '../helpers/daemon';
+import { runCli } from '../helpers/cli';
+
+test('vm-system run examples/hello.js prints its output', async () => {
+  const r = await runCli(['run', 'examples/hello.js']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Hello, vm-system!/);
+  assert.match(r.stdout, /isolate has process\? false/);
+  assert.match(r.stdout, /squares: \[ 1, 4, 9 \]/);
+  assert.match(r.stdout, /\{ squares: \[ 1, 4, 9 \], total: 14 \}/);
+});
+
+test('console streams split by level; undefined value not printed', async () => {
+  const cwd = makeWorktree({ 'a.js': 'console.log("out"); console.info("info"); console.debug("dbg"); console.warn("warn"); console.error("err");' });
+  const r = await runCli(['run', 'a.js'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'out\ninfo\ndbg\n');
+  assert.equal(r.stderr, 'warn\nerr\n');
+});
+
+test('an exception prints Name: message and the location, exit 1', async () => {
+  const cwd = makeWorktree({ 'bad.js': 'let x = 1;\nthrow new TypeError("nope");\n' });
+  const r = await runCli(['run', 'bad.js'], { cwd });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^TypeError: nope\n {4}at bad\.js:2:7\n/m);
+});
+
+test('--args reaches the file; --json prints the execution', async () => {
+  const cwd = makeWorktree({ 'args.js': '__ARGS__.a + __ARGS__.b' });
+  const r = await runCli(['run', 'args.js', '--args', '{"a": 2, "b": 3}', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const execution = JSON.parse(r.stdout);
+  assert.equal(execution.result.preview, '5');
+  assert.equal(execution.status, 'ok');
+});
+
+test('usage and protocol errors exit 2 and name the code', async () => {
+  const cwd = makeWorktree();
+  const missing = await runCli(['run', 'missing.js'], { cwd });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /FILE_NOT_FOUND/);
+  const outside = await runCli(['run', '../x.js'], { cwd });
+  assert.equal(outside.code, 2);
+  assert.match(outside.stderr, /INVALID_PATH/);
+  assert.equal((await runCli(['run'], { cwd })).code, 2);
+  assert.equal((await runCli(['run', 'x.js', '--args', '[1]'], { cwd })).code, 2);
+  assert.equal((await runCli(['--help'])).code, 0);
+});
+
+test('a timeout exits 1', async () => {
+  const cwd = makeWorktree({ 'spin.js': 'while (true) {}' });
+  const db = makeWorktree();
+  // A template with a short wall limit, made through the daemon the run will use.
+  const { startDaemon } = await import('../helpers/daemon');
+  const P = await import('../../server/protocol');
+  const d = await startDaemon({ dbPath: `${db}/cli.db` });
+  const t = await d.call(P.TemplatesCreate, { name: 'short' });
+  await d.call(P.TemplatesUpdateSettings, { templateId: t.id, limits: { wallMs: 200, cpuMs: 200 } });
+  await d.stop();
+  const r = await runCli(['run', 'spin.js', '--template', 'short'], { cwd, env: { VM_SYSTEM_DB: `${db}/cli.db` } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /time|limit/i);
+});
