@@ -12,7 +12,7 @@ import type { SqlDatabase, SqlStatement, SqlValue } from './sqljs';
  * system: a rollback journal in memory keeps ROLLBACK working without file
  * traffic, and syncing a memory file is pointless (durability is the journal's job).
  */
-const CONNECTION_PRAGMAS = 'PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;';
+const CONNECTION_PRAGMAS = 'PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;';
 
 export type Params = ReadonlyArray<SqlValue | undefined>;
 
@@ -55,20 +55,25 @@ export class Connection {
     }
   }
 
-  /** Runs `fn` in a transaction; nested calls join the outer one (journal replay wraps many operations in one). */
+  /**
+   * Runs `fn` atomically. The outermost call is a transaction; nested calls
+   * (each operation inside the one transaction of a journal replay) are
+   * savepoints, so a failing operation leaves no half of itself behind.
+   */
   tx<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
-    this.run('BEGIN');
-    this.depth = 1;
+    const outer = this.depth === 0;
+    this.run(outer ? 'BEGIN' : 'SAVEPOINT op');
+    this.depth++;
     try {
       const result = fn();
-      this.run('COMMIT');
+      this.run(outer ? 'COMMIT' : 'RELEASE op');
       return result;
     } catch (err) {
-      this.run('ROLLBACK');
+      if (outer) this.run('ROLLBACK');
+      else { this.run('ROLLBACK TO op'); this.run('RELEASE op'); }
       throw err;
     } finally {
-      this.depth = 0;
+      this.depth--;
     }
   }
 

@@ -82,24 +82,19 @@ export const EXECUTION_COLUMNS =
   'id, session_id, kind, input, path, args_json, env_json, status, started_at, ended_at, result_json, error_json, metrics_json';
 
 export function executionFromRow(r: Row): Execution {
-  const e: Execution = {
-    id: str(r[0]), sessionId: str(r[1]), kind: str(r[2]) as Execution['kind'],
-    args: json(r[5]), env: json(r[6]), status: str(r[7]) as Execution['status'], startedAt: str(r[8]),
-    metrics: json(r[12]),
-  };
+  // Built in the documented key order (id, sessionId, kind, input?, path?, args, ...) so JSON reads naturally.
+  const e: Partial<Execution> = { id: str(r[0]), sessionId: str(r[1]), kind: str(r[2]) as Execution['kind'] };
   if (r[3] !== null) e.input = str(r[3]);
   if (r[4] !== null) e.path = str(r[4]);
+  e.args = json(r[5]);
+  e.env = json(r[6]);
+  e.status = str(r[7]) as Execution['status'];
+  e.startedAt = str(r[8]);
   if (r[9] !== null) e.endedAt = str(r[9]);
   if (r[10] !== null) e.result = json(r[10]);
   if (r[11] !== null) e.error = json(r[11]);
-  // Keep the documented key order: id, sessionId, kind, input?, path?, args, ...
-  return {
-    id: e.id, sessionId: e.sessionId, kind: e.kind,
-    ...(e.input !== undefined && { input: e.input }), ...(e.path !== undefined && { path: e.path }),
-    args: e.args, env: e.env, status: e.status, startedAt: e.startedAt,
-    ...(e.endedAt !== undefined && { endedAt: e.endedAt }), ...(e.result !== undefined && { result: e.result }),
-    ...(e.error !== undefined && { error: e.error }), metrics: e.metrics,
-  };
+  e.metrics = json(r[12]);
+  return e as Execution;
 }
 
 export function executionParams(e: Execution): SqlValue[] {
@@ -112,12 +107,13 @@ export function executionParams(e: Execution): SqlValue[] {
 
 // ---------------------------------------------------------------- events
 
-export const EVENT_COLUMNS = 'execution_id, seq, ts, type, payload_json';
+export const EVENT_COLUMNS = 'seq, ts, type, payload_json';
 
-export function eventFromRow(r: Row): Event {
-  return { executionId: str(r[0]), seq: r[1] as number, ts: str(r[2]), type: str(r[3]) as Event['type'], payload: json(r[4]) };
+export function eventFromRow(executionId: string, r: Row): Event {
+  return { executionId, seq: r[0] as number, ts: str(r[1]), type: str(r[2]) as Event['type'], payload: json(r[3]) };
 }
 
+/** In the order of writes.ts's INSERT ... SELECT: the execution id comes last, where it is looked up. */
 export function eventParams(e: Event): SqlValue[] {
-  return [e.executionId, e.seq, e.ts, e.type, toJson(e.payload)];
+  return [e.seq, e.ts, e.type, toJson(e.payload), e.executionId];
 }

@@ -5,6 +5,14 @@
  * Ordering columns: every table has `ord INTEGER PRIMARY KEY` (the rowid).
  * It grows with each insert and is kept by upserts, so "newest first" and the
  * `beforeId` cursor never depend on timestamps, which can tie or go backwards.
+ *
+ * Events are keyed by (their execution's ord, seq) rather than by the
+ * execution's UUID: new executions have the highest ord, so their events land
+ * at the right edge of the B-tree, on pages already in cache, instead of on a
+ * random leaf of a tree that outgrows the cache (4-5x slower per insert at
+ * 100,000 executions, which is what bounds journal replay at startup). The
+ * UUID is 36 bytes per event smaller, too. Events are deleted with their
+ * execution in one transaction, so a reused ord never meets stale events.
  */
 import { StoreError } from './errors';
 import type { Connection } from './connection';
@@ -46,8 +54,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX executions_by_session ON executions (session_id, ord);
       CREATE INDEX executions_running ON executions (status) WHERE status = 'running';
       CREATE TABLE events (
-        execution_id TEXT NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL,
-        payload_json TEXT NOT NULL, PRIMARY KEY (execution_id, seq)) WITHOUT ROWID;
+        exec_ord INTEGER NOT NULL, seq INTEGER NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL,
+        payload_json TEXT NOT NULL, PRIMARY KEY (exec_ord, seq)) WITHOUT ROWID;
     `,
   },
 ];
@@ -121,10 +129,10 @@ export function initBlank(conn: Connection, dbId: string): void {
 }
 
 /** Applies the migrations the image lacks; answers how many ran. */
-export function migrate(conn: Connection): number {
+export function migrate(conn: Connection, migrations: readonly Migration[] = MIGRATIONS): number {
   const current = Number(conn.get('PRAGMA user_version')?.[0] ?? 0);
   let ran = 0;
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (m.version <= current) continue;
     conn.tx(() => {
       conn.execConstant(m.sql);

@@ -1,0 +1,70 @@
+/** Queries. Synchronous against the in-memory database; every one is served by an index. */
+import type { EventPage, ExecutionPage } from '../core/ports';
+import type { Event, Execution, Session, SessionStatus, Template, TemplateDetail } from '../protocol';
+import type { Connection } from './connection';
+import {
+  CAPABILITY_COLUMNS, EVENT_COLUMNS, EXECUTION_COLUMNS, SESSION_COLUMNS, STARTUP_FILE_COLUMNS, TEMPLATE_COLUMNS,
+  capabilityFromRow, eventFromRow, executionFromRow, sessionFromRow, startupFileFromRow, templateDetailFromRow, templateFromRow,
+} from './rows';
+
+/** SQLite reads LIMIT -1 as "no limit"; anything not a finite number means that. */
+function sqlLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
+}
+
+export function listTemplates(c: Connection, name?: string): Template[] {
+  const rows = name === undefined
+    ? c.all(`SELECT ${TEMPLATE_COLUMNS} FROM templates ORDER BY ord`)
+    : c.all(`SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE name = ? ORDER BY ord`, [name]);
+  return rows.map(templateFromRow);
+}
+
+export function getTemplate(c: Connection, id: string): TemplateDetail | undefined {
+  const row = c.get(`SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE id = ?`, [id]);
+  if (!row) return undefined;
+  const capabilities = c.all(`SELECT ${CAPABILITY_COLUMNS} FROM capabilities WHERE template_id = ? ORDER BY ord`, [id]).map(capabilityFromRow);
+  const startupFiles = c.all(`SELECT ${STARTUP_FILE_COLUMNS} FROM startup_files WHERE template_id = ? ORDER BY order_index, ord`, [id]).map(startupFileFromRow);
+  return templateDetailFromRow(row, capabilities, startupFiles);
+}
+
+export function getSession(c: Connection, id: string): Session | undefined {
+  const row = c.get(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`, [id]);
+  return row && sessionFromRow(row);
+}
+
+export function listSessions(c: Connection, status?: SessionStatus): Session[] {
+  const rows = status === undefined
+    ? c.all(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY ord DESC`)
+    : c.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE status = ? ORDER BY ord DESC`, [status]);
+  return rows.map(sessionFromRow);
+}
+
+export function getExecution(c: Connection, id: string): Execution | undefined {
+  const row = c.get(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`, [id]);
+  return row && executionFromRow(row);
+}
+
+/** Newest first. An unknown `beforeId` answers an empty page (the core checks ids it wants to report as missing). */
+export function listExecutions(c: Connection, page: ExecutionPage): Execution[] {
+  let before = Number.MAX_SAFE_INTEGER;
+  if (page.beforeId !== undefined) {
+    const row = c.get('SELECT ord FROM executions WHERE id = ?', [page.beforeId]);
+    if (!row) return [];
+    before = row[0] as number;
+  }
+  return c.all(
+    `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE session_id = ? AND ord < ? ORDER BY ord DESC LIMIT ?`,
+    [page.sessionId, before, sqlLimit(page.limit)],
+  ).map(executionFromRow);
+}
+
+export function listSessionHistory(c: Connection, sessionId: string): Execution[] {
+  return c.all(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE session_id = ? ORDER BY ord`, [sessionId]).map(executionFromRow);
+}
+
+export function listEvents(c: Connection, page: EventPage): Event[] {
+  return c.all(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE exec_ord = (SELECT ord FROM executions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?`,
+    [page.executionId, page.afterSeq, sqlLimit(page.limit)],
+  ).map((r) => eventFromRow(page.executionId, r));
+}

@@ -1,0 +1,212 @@
+/**
+ * The StorePort over sql.js: reads and writes are synchronous against the
+ * in-memory database; every write is also appended, as a logical operation,
+ * to the journal; flush() makes the journal durable (see journal.ts) and
+ * checkpoints fold it into the image in the background (see checkpoint.ts).
+ */
+import type { CompactOptions, EventPage, ExecutionPage, StorePort } from '../core/ports';
+import type { Capability, Event, Execution, Session, SessionStatus, Settings, StartupFile, Template, TemplateDetail } from '../protocol';
+import { Checkpointer, type Capture, type CheckpointStats } from './checkpoint';
+import type { Connection } from './connection';
+import { StoreError } from './errors';
+import type { Journal, JournalStats } from './journal';
+import * as reads from './reads';
+import { writeMeta } from './schema';
+import { applyOp, type CompactResult, type Op, type OpResult, type RecoverResult } from './writes';
+
+/** Unflushed writes become durable on their own after this long (callers that need a guarantee call flush()). */
+const WRITE_BEHIND_MS = 200;
+
+export interface StoreStats {
+  /** LSN of the last operation applied in memory, and of the last one in the image on disk. */
+  lsn: number;
+  imageLsn: number;
+  /** Current journal length (written + buffered). */
+  journalBytes: number;
+  journal: JournalStats;
+  checkpoint: CheckpointStats;
+}
+
+export interface StoreState {
+  path: string;
+  conn: Connection;
+  journal: Journal;
+  lsn: number;
+  imageLsn: number;
+  /** The image on disk lacks something memory has besides journaled operations (a migration ran). */
+  schemaDirty: boolean;
+  checkpointBytes: number;
+  log: (line: string) => void;
+}
+
+export class SqliteStore implements StorePort {
+  readonly path: string;
+  private readonly conn: Connection;
+  private readonly journal: Journal;
+  private readonly checkpointer: Checkpointer;
+  private readonly log: (line: string) => void;
+  private readonly checkpointBytes: number;
+  private lsn: number;
+  private imageLsn: number;
+  private schemaDirty: boolean;
+  private nextCheckpointAt: number;
+  private checkpointScheduled = false;
+  private writeBehind: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(s: StoreState) {
+    this.path = s.path;
+    this.conn = s.conn;
+    this.journal = s.journal;
+    this.lsn = s.lsn;
+    this.imageLsn = s.imageLsn;
+    this.schemaDirty = s.schemaDirty;
+    this.checkpointBytes = s.checkpointBytes;
+    this.nextCheckpointAt = s.checkpointBytes;
+    this.log = s.log;
+    this.checkpointer = new Checkpointer(s.path, s.journal, () => this.capture(), (lsn) => {
+      this.imageLsn = lsn;
+      this.schemaDirty = false;
+    });
+    // A long journal replayed at open is folded into the image soon, so the next open is fast.
+    this.maybeCheckpoint();
+  }
+
+  // ------------------------------------------------------------ templates
+
+  insertTemplate(detail: TemplateDetail): void { this.write(['template.insert', detail]); }
+  listTemplates(name?: string): Template[] { return reads.listTemplates(this.open(), name); }
+  getTemplate(id: string): TemplateDetail | undefined { return reads.getTemplate(this.open(), id); }
+  deleteTemplate(id: string): boolean { return this.write(['template.delete', id]).changed; }
+  updateTemplate(id: string, patch: { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }): void {
+    this.write(['template.update', id, patch]);
+  }
+  insertCapability(capability: Capability): void { this.write(['capability.insert', capability]); }
+  insertStartupFile(file: StartupFile): void { this.write(['startupFile.insert', file]); }
+  deleteStartupFile(templateId: string, startupFileId: string): boolean {
+    return this.write(['startupFile.delete', templateId, startupFileId]).changed;
+  }
+
+  // ------------------------------------------------------------ sessions
+
+  putSession(session: Session): void { this.write(['session.put', session]); }
+  getSession(id: string): Session | undefined { return reads.getSession(this.open(), id); }
+  listSessions(status?: SessionStatus): Session[] { return reads.listSessions(this.open(), status); }
+
+  // ------------------------------------------------------------ executions and events
+
+  putExecution(execution: Execution): void { this.write(['execution.put', execution]); }
+  getExecution(id: string): Execution | undefined { return reads.getExecution(this.open(), id); }
+  listExecutions(page: ExecutionPage): Execution[] { return reads.listExecutions(this.open(), page); }
+  listSessionHistory(sessionId: string): Execution[] { return reads.listSessionHistory(this.open(), sessionId); }
+  appendEvents(events: Event[]): void { if (events.length > 0) this.write(['events.append', events]); }
+  listEvents(page: EventPage): Event[] { return reads.listEvents(this.open(), page); }
+
+  // ------------------------------------------------------------ maintenance
+
+  recoverAfterRestart(now: string, reason: string): { sessions: number; executions: number } {
+    const result = this.write(['recover', now, reason]).value as RecoverResult;
+    return { sessions: result.sessions, executions: result.executions };
+  }
+
+  /** Deletes old history, then checkpoints in the background (await `checkpoint()` to wait for the smaller image). */
+  compact(options: CompactOptions): { deletedExecutions: number; deletedEvents: number } {
+    const result = this.write(['compact', options]).value as CompactResult;
+    if (result.deletedExecutions > 0) this.checkpoint().catch((err) => this.log(`store: checkpoint after compact failed: ${message(err)}`));
+    return { deletedExecutions: result.deletedExecutions, deletedEvents: result.deletedEvents };
+  }
+
+  flush(): Promise<void> {
+    return this.journal.flush();
+  }
+
+  /** Writes the image now (not part of StorePort: for ops/compact, tests and benches). */
+  checkpoint(): Promise<void> {
+    if (this.closing) return Promise.reject(closedError(this.path));
+    return this.checkpointer.request();
+  }
+
+  stats(): StoreStats {
+    return {
+      lsn: this.lsn, imageLsn: this.imageLsn, journalBytes: this.journal.endOffset,
+      journal: { ...this.journal.stats }, checkpoint: { ...this.checkpointer.stats },
+    };
+  }
+
+  /** Flushes, checkpoints (so the next open replays nothing) and releases the database. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    clearTimeout(this.writeBehind);
+    await this.checkpointer.settle();
+    let failure: unknown;
+    try {
+      await this.journal.flush();
+      await this.checkpointer.request();
+    } catch (err) {
+      failure = err;
+    }
+    await this.journal.close().catch((err) => { failure ??= err; });
+    this.conn.close();
+    if (failure) throw failure;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private open(): Connection {
+    if (this.closing) throw closedError(this.path);
+    return this.conn;
+  }
+
+  private write(op: Op): OpResult {
+    const conn = this.open();
+    // Serialise before applying: what cannot be journaled must not change the database either.
+    const payload = JSON.stringify(op);
+    const result = applyOp(conn, op);
+    if (result.changed) {
+      this.lsn++;
+      this.journal.append(this.lsn, payload);
+      this.writeBehind ??= setTimeout(() => {
+        this.writeBehind = undefined;
+        this.journal.flush().catch(() => undefined); // flush() callers see the failure
+      }, WRITE_BEHIND_MS).unref();
+      this.maybeCheckpoint();
+    }
+    return result;
+  }
+
+  private maybeCheckpoint(): void {
+    if (this.checkpointScheduled || this.journal.endOffset < this.nextCheckpointAt) return;
+    this.checkpointScheduled = true;
+    // Not inside the write that crossed the threshold: let the current request finish first.
+    setImmediate(() => {
+      if (this.closing) { this.checkpointScheduled = false; return; }
+      this.checkpointer.request().then(
+        () => { this.nextCheckpointAt = this.checkpointBytes; },
+        (err) => {
+          this.log(`store: checkpoint failed (${message(err)}); the journal keeps every write and grows until a checkpoint succeeds`);
+          this.nextCheckpointAt = this.journal.endOffset + this.checkpointBytes;
+        },
+      ).finally(() => { this.checkpointScheduled = false; });
+    });
+  }
+
+  /** Step 1 of a checkpoint (synchronous): stamp the LSN the image will hold, note where in the journal that is, export. */
+  private capture(): Capture | undefined {
+    if (this.lsn === this.imageLsn && !this.schemaDirty) return undefined;
+    writeMeta(this.conn, 'checkpoint_lsn', String(this.lsn));
+    const cutOffset = this.journal.endOffset;
+    return { image: this.conn.exportImage(), lsn: this.lsn, cutOffset };
+  }
+}
+
+function closedError(path: string): StoreError {
+  return new StoreError('CLOSED', `the store for ${path} is closed`, path);
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

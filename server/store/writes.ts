@@ -1,0 +1,151 @@
+/**
+ * Every change to the database, as a logical operation. The same function
+ * applies an operation live and when the journal is replayed at startup, so
+ * the journal records the operation and its arguments, not SQL: replay is
+ * then exactly the code path that ran live, and it is deterministic because
+ * every input (including `now`) is in the arguments.
+ */
+import type { CompactOptions } from '../core/ports';
+import type { Capability, Event, Execution, Session, Settings, StartupFile, TemplateDetail } from '../protocol';
+import type { Connection } from './connection';
+import { EXECUTION_COLUMNS, capabilityParams, eventParams, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
+
+export interface TemplatePatch { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }
+
+/** A journaled operation: `[name, ...arguments]`, JSON-serialisable. */
+export type Op =
+  | ['template.insert', TemplateDetail]
+  | ['template.delete', string]
+  | ['template.update', string, TemplatePatch]
+  | ['capability.insert', Capability]
+  | ['startupFile.insert', StartupFile]
+  | ['startupFile.delete', string, string]
+  | ['session.put', Session]
+  | ['execution.put', Execution]
+  | ['events.append', Event[]]
+  | ['recover', string, string]
+  | ['compact', CompactOptions];
+
+export interface RecoverResult { sessions: number; executions: number }
+export interface CompactResult { deletedExecutions: number; deletedEvents: number }
+
+/** `changed: false` means the operation was a no-op and need not be journaled. */
+export interface OpResult { changed: boolean; value?: unknown }
+
+const CHANGED: OpResult = { changed: true };
+
+export function applyOp(c: Connection, op: Op): OpResult {
+  switch (op[0]) {
+    case 'template.insert': return c.tx(() => insertTemplate(c, op[1]));
+    case 'template.delete': return c.tx(() => deleteTemplate(c, op[1]));
+    case 'template.update': return updateTemplate(c, op[1], op[2]);
+    case 'capability.insert': c.run(INSERT_CAPABILITY, capabilityParams(op[1])); return CHANGED;
+    case 'startupFile.insert': c.run(INSERT_STARTUP_FILE, startupFileParams(op[1])); return CHANGED;
+    case 'startupFile.delete': return { changed: c.run('DELETE FROM startup_files WHERE id = ? AND template_id = ?', [op[2], op[1]]) > 0 };
+    case 'session.put': c.run(PUT_SESSION, sessionParams(op[1])); return CHANGED;
+    case 'execution.put': c.run(PUT_EXECUTION, executionParams(op[1])); return CHANGED;
+    case 'events.append': return c.tx(() => appendEvents(c, op[1]));
+    case 'recover': return c.tx(() => recover(c, op[1], op[2]));
+    case 'compact': return c.tx(() => compact(c, op[1]));
+    default: {
+      const unknown: never = op;
+      throw new Error(`store: unknown operation ${JSON.stringify((unknown as unknown[])[0])}`);
+    }
+  }
+}
+
+const INSERT_TEMPLATE = 'INSERT INTO templates (id, name, engine, created_at, updated_at, settings_json, modules_json, libraries_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_CAPABILITY = 'INSERT INTO capabilities (id, template_id, kind, name, enabled, config_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const INSERT_STARTUP_FILE = 'INSERT INTO startup_files (id, template_id, path, order_index, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)';
+
+/** Upserts keep `ord`, so a session or execution keeps its place in "newest first" when it is updated (INSERT OR REPLACE would move it). */
+const PUT_SESSION = `INSERT INTO sessions (id, template_id, workspace_id, base_commit_oid, worktree_path, status, created_at, closed_at, last_error)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET template_id = excluded.template_id, workspace_id = excluded.workspace_id,
+    base_commit_oid = excluded.base_commit_oid, worktree_path = excluded.worktree_path, status = excluded.status,
+    created_at = excluded.created_at, closed_at = excluded.closed_at, last_error = excluded.last_error`;
+
+const PUT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, kind = excluded.kind, input = excluded.input,
+    path = excluded.path, args_json = excluded.args_json, env_json = excluded.env_json, status = excluded.status,
+    started_at = excluded.started_at, ended_at = excluded.ended_at, result_json = excluded.result_json,
+    error_json = excluded.error_json, metrics_json = excluded.metrics_json`;
+
+function insertTemplate(c: Connection, t: TemplateDetail): OpResult {
+  c.run(INSERT_TEMPLATE, templateParams(t));
+  for (const cap of t.capabilities) c.run(INSERT_CAPABILITY, capabilityParams(cap));
+  for (const file of t.startupFiles) c.run(INSERT_STARTUP_FILE, startupFileParams(file));
+  return CHANGED;
+}
+
+/** Cascades to what belongs to the template only; its sessions and their history stay. */
+function deleteTemplate(c: Connection, id: string): OpResult {
+  const deleted = c.run('DELETE FROM templates WHERE id = ?', [id]);
+  c.run('DELETE FROM capabilities WHERE template_id = ?', [id]);
+  c.run('DELETE FROM startup_files WHERE template_id = ?', [id]);
+  return { changed: deleted > 0, value: deleted > 0 };
+}
+
+function updateTemplate(c: Connection, id: string, p: TemplatePatch): OpResult {
+  const changed = c.run(
+    `UPDATE templates SET settings_json = coalesce(?, settings_json), modules_json = coalesce(?, modules_json),
+       libraries_json = coalesce(?, libraries_json), updated_at = ? WHERE id = ?`,
+    [
+      p.settings === undefined ? null : JSON.stringify(p.settings),
+      p.modules === undefined ? null : JSON.stringify(p.modules),
+      p.libraries === undefined ? null : JSON.stringify(p.libraries),
+      p.updatedAt, id,
+    ],
+  );
+  return { changed: changed > 0 };
+}
+
+function appendEvents(c: Connection, events: Event[]): OpResult {
+  for (const e of events) {
+    const inserted = c.run('INSERT INTO events (exec_ord, seq, ts, type, payload_json) SELECT ord, ?, ?, ?, ? FROM executions WHERE id = ?', eventParams(e));
+    if (inserted === 0) throw new Error(`store: event ${e.seq} of unknown execution ${e.executionId} (putExecution comes first)`);
+  }
+  return { changed: events.length > 0 };
+}
+
+function recover(c: Connection, now: string, reason: string): OpResult {
+  const sessions = c.run(
+    "UPDATE sessions SET status = 'closed', closed_at = ?, last_error = ? WHERE status IN ('starting', 'ready')",
+    [now, reason],
+  );
+  const executions = c.run("UPDATE executions SET status = 'interrupted', ended_at = ? WHERE status = 'running'", [now]);
+  const value: RecoverResult = { sessions, executions };
+  return { changed: sessions + executions > 0, value };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Deletes finished executions (never `running`) that started before
+ * `now - olderThanDays`, or that rank beyond the newest `keepPerSession` of
+ * their session (running ones count toward the K but are kept), with their events.
+ */
+function compact(c: Connection, o: CompactOptions): OpResult {
+  const victims = new Set<number>(); // ords
+  if (o.olderThanDays !== undefined) {
+    const cutoff = new Date(Date.parse(o.now) - o.olderThanDays * DAY_MS).toISOString();
+    for (const r of c.all("SELECT ord FROM executions WHERE status <> 'running' AND started_at < ?", [cutoff])) victims.add(r[0] as number);
+  }
+  if (o.keepPerSession !== undefined) {
+    const rows = c.all(
+      `SELECT ord FROM (SELECT ord, status, row_number() OVER (PARTITION BY session_id ORDER BY ord DESC) AS rank FROM executions)
+       WHERE rank > ? AND status <> 'running'`,
+      [Math.max(0, Math.floor(o.keepPerSession))],
+    );
+    for (const r of rows) victims.add(r[0] as number);
+  }
+  let deletedEvents = 0;
+  for (const ord of victims) {
+    deletedEvents += c.run('DELETE FROM events WHERE exec_ord = ?', [ord]);
+    c.run('DELETE FROM executions WHERE ord = ?', [ord]);
+  }
+  // Hand the freed pages back so the next checkpoint writes a smaller image.
+  if (victims.size > 0) c.run('PRAGMA incremental_vacuum');
+  const value: CompactResult = { deletedExecutions: victims.size, deletedEvents };
+  return { changed: victims.size > 0, value };
+}

@@ -1,0 +1,203 @@
+/** The journal: checksums, torn tails, replay, checkpoints and rotation, group commit. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import * as zlib from 'node:zlib';
+import { openStore, type SqliteStore } from '../../server/store';
+import { HEADER_SIZE, crc32, crc32js, encodeRecord } from '../../server/store/journal-format';
+import { crashCopy, defer, events, execution, finished, logger, session, tempDir } from './helpers';
+
+/** Writes `n` complete executions (put running, 3 events, put finished), flushing after each. */
+async function writeExecutions(store: SqliteStore, sessionId: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = execution(sessionId);
+    store.putExecution(e);
+    store.appendEvents(events(e.id));
+    store.putExecution(finished(e));
+    await store.flush();
+    ids.push(e.id);
+  }
+  return ids;
+}
+
+function assertComplete(store: SqliteStore, ids: string[]): void {
+  for (const id of ids) {
+    assert.equal(store.getExecution(id)?.status, 'ok', id);
+    assert.deepEqual(store.listEvents({ executionId: id, afterSeq: 0, limit: 10 }).map((e) => e.seq), [1, 2, 3], id);
+  }
+}
+
+test('CRC-32 is the standard one', () => {
+  const check = Buffer.from('123456789');
+  assert.equal(crc32js(check), 0xcbf43926);
+  assert.equal(crc32(check), 0xcbf43926);
+  const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) & 0xff));
+  const native = (zlib as unknown as { crc32?: (b: Uint8Array) => number }).crc32;
+  if (native) assert.equal(crc32js(random), native(random) >>> 0);
+});
+
+test('writes flushed but never checkpointed are replayed after a crash (no close)', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const store = await openStore({ path: dbPath });
+  const s = session();
+  store.putSession(s);
+  const ids = await writeExecutions(store, s.id, 20);
+  defer(t, () => store.close());
+  const { lines, log } = logger();
+  const reopened = await openStore({ path: crashCopy(t, dbPath), log });
+  defer(t, () => reopened.close());
+  assertComplete(reopened, ids);
+  assert.deepEqual(reopened.getSession(s.id), s);
+  assert.deepEqual(lines, []);
+});
+
+for (const [name, damage] of [
+  ['garbage appended', (file: string) => fs.appendFileSync(file, Buffer.from('this is not a record, just noise \x00\x01\x02'))],
+  ['zeros appended', (file: string) => fs.appendFileSync(file, Buffer.alloc(4096))],
+  ['last record cut in the middle', (file: string) => fs.truncateSync(file, fs.statSync(file).size - 7)],
+  ['last record header cut', (file: string) => {
+    fs.appendFileSync(file, encodeRecord(1_000_000, '{"x":1}').subarray(0, 9));
+  }],
+] as const) {
+  test(`torn journal tail (${name}): opens, warns, keeps every complete record, continues after it`, async (t) => {
+    const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+    defer(t, () => writer.close());
+    const s = session();
+    writer.putSession(s);
+    const ids = await writeExecutions(writer, s.id, 10);
+    const dbPath = crashCopy(t, writer.path);
+    const journalPath = `${dbPath}.journal`;
+    const intactSize = fs.statSync(journalPath).size;
+    damage(journalPath);
+    const cutLast = name === 'last record cut in the middle';
+
+    const { lines, log } = logger();
+    const reopened = await openStore({ path: dbPath, log });
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /warning: .*journal.*truncating \d+ byte/);
+    // Cutting the last record loses that operation (the final putExecution of the last execution): it was never acknowledged in a real crash.
+    assertComplete(reopened, cutLast ? ids.slice(0, -1) : ids);
+    if (cutLast) assert.equal(reopened.getExecution(ids[9])?.status, 'running');
+    assert.ok(fs.statSync(journalPath).size <= intactSize, 'tail removed from the file');
+
+    const more = await writeExecutions(reopened, s.id, 3);
+    defer(t, () => reopened.close());
+    const { lines: again, log: log2 } = logger();
+    const third = await openStore({ path: crashCopy(t, dbPath), log: log2 });
+    defer(t, () => third.close());
+    assert.deepEqual(again, [], 'the repaired journal is clean');
+    assertComplete(third, [...(cutLast ? ids.slice(0, -1) : ids), ...more]);
+  });
+}
+
+test('background checkpoints keep the journal short and lose nothing written meanwhile', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const store = await openStore({ path: dbPath, checkpointBytes: 16 * 1024 });
+  const s = session();
+  store.putSession(s);
+  // Four writers, so records keep arriving while checkpoints run.
+  const batches = await Promise.all([0, 1, 2, 3].map(() => writeExecutions(store, s.id, 60)));
+  defer(t, () => store.close());
+  const crashed = crashCopy(t, dbPath); // a checkpoint may be running right now: fine, that is the point
+  const stats = store.stats();
+  assert.ok(stats.checkpoint.checkpoints >= 3, `checkpoints ran: ${JSON.stringify(stats.checkpoint)}`);
+  assert.ok(stats.journal.rotations >= 3);
+  assert.ok(fs.statSync(`${dbPath}.journal`).size < 64 * 1024, 'journal stays near checkpointBytes');
+  const { lines, log } = logger();
+  const reopened = await openStore({ path: crashed, log });
+  defer(t, () => reopened.close());
+  assertComplete(reopened, batches.flat());
+  assert.equal(reopened.listSessionHistory(s.id).length, 240);
+  assert.deepEqual(lines, []);
+});
+
+test('an old journal next to a newer image (crash between image rename and journal rotation) replays nothing twice', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const journalPath = `${dbPath}.journal`;
+  const store = await openStore({ path: dbPath });
+  const s = session();
+  store.putSession(s);
+  const ids = await writeExecutions(store, s.id, 5);
+  const oldJournal = fs.readFileSync(journalPath);
+  await store.checkpoint();
+  const later = await writeExecutions(store, s.id, 2);
+  defer(t, () => store.close());
+  const crashed = crashCopy(t, dbPath);
+  // Put back the old journal followed by the records written after the checkpoint.
+  const afterCheckpoint = fs.readFileSync(`${crashed}.journal`).subarray(HEADER_SIZE);
+  fs.writeFileSync(`${crashed}.journal`, Buffer.concat([oldJournal, afterCheckpoint]));
+  const { lines, log } = logger();
+  const reopened = await openStore({ path: crashed, log });
+  defer(t, () => reopened.close());
+  assert.deepEqual(lines, [], 'no record failed to replay (a duplicate event would)');
+  assertComplete(reopened, [...ids, ...later]);
+  assert.equal(reopened.listSessionHistory(s.id).length, 7);
+});
+
+test('a journal with a gap after the image, or of another database, is refused and left untouched', async (t) => {
+  const dir = tempDir(t);
+  const dbPath = path.join(dir, 'db.sqlite');
+  const journalPath = `${dbPath}.journal`;
+  const store = await openStore({ path: dbPath });
+  store.putSession(session());
+  await store.close(); // image holds lsn 1; the journal is a bare header
+  const header = fs.readFileSync(journalPath).subarray(0, HEADER_SIZE);
+  fs.writeFileSync(journalPath, Buffer.concat([header, encodeRecord(3, JSON.stringify(['session.put', session()]))]));
+  const dbBefore = fs.readFileSync(dbPath);
+  const journalBefore = fs.readFileSync(journalPath);
+  await assert.rejects(openStore({ path: dbPath }), (err: Error & { code?: string }) => err.code === 'CORRUPT_JOURNAL' && /resumes at 3/.test(err.message));
+  assert.ok(fs.readFileSync(dbPath).equals(dbBefore));
+  assert.ok(fs.readFileSync(journalPath).equals(journalBefore));
+
+  const otherPath = path.join(dir, 'other.sqlite');
+  await (await openStore({ path: otherPath })).close();
+  fs.copyFileSync(`${otherPath}.journal`, journalPath);
+  const foreign = fs.readFileSync(journalPath);
+  await assert.rejects(openStore({ path: dbPath }), (err: Error & { code?: string }) => err.code === 'CORRUPT_JOURNAL' && /different database/.test(err.message));
+  assert.ok(fs.readFileSync(journalPath).equals(foreign));
+  assert.ok(fs.readFileSync(dbPath).equals(dbBefore));
+});
+
+test('a journal whose database is gone is set aside, not replayed into a fresh one', async (t) => {
+  const dir = tempDir(t);
+  const dbPath = path.join(dir, 'db.sqlite');
+  const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+  writer.putSession(session());
+  await writer.flush();
+  defer(t, () => writer.close());
+  fs.copyFileSync(`${writer.path}.journal`, `${dbPath}.journal`); // the journal, without its database
+  const { lines, log } = logger();
+  const fresh = await openStore({ path: dbPath, log });
+  defer(t, () => fresh.close());
+  assert.deepEqual(fresh.listSessions(), []);
+  assert.equal(lines.length, 1);
+  assert.ok(fs.readdirSync(dir).some((f) => f.startsWith('db.sqlite.journal.orphan-')));
+});
+
+test('concurrent flushes are grouped into fewer syncs (group commit)', async (t) => {
+  const store = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+  defer(t, () => store.close());
+  const s = session();
+  store.putSession(s);
+  await store.flush();
+  const before = store.stats().journal.syncs;
+  const writers = 8;
+  const perWriter = 25;
+  await Promise.all(Array.from({ length: writers }, () => writeExecutions(store, s.id, perWriter)));
+  const syncs = store.stats().journal.syncs - before;
+  assert.ok(syncs < writers * perWriter * 0.75, `${syncs} syncs for ${writers * perWriter} flushes`);
+  assert.equal(store.listSessionHistory(s.id).length, writers * perWriter);
+});
+
+test('flush resolves at once when there is nothing new, and after close', async (t) => {
+  const store = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+  await store.flush();
+  const syncs = store.stats().journal.syncs;
+  await store.flush();
+  assert.equal(store.stats().journal.syncs, syncs);
+  await store.close();
+  await store.flush();
+  assert.throws(() => store.putSession(session()), (err: Error & { code?: string }) => err.code === 'CLOSED');
+});
