@@ -21,13 +21,14 @@ const node = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
-  // Native addon and wasm loader stay outside the bundle; sql.js finds its
-  // wasm next to the bundle (copied below).
-  external: ['isolated-vm', 'esbuild'],
+  // Native addon and esbuild's binary stay outside the bundle; sql.js finds
+  // its wasm next to the bundle (copied below).
+  external: ['isolated-vm', 'esbuild', 'sql.js/dist/sql-wasm.wasm'],
 };
 
 const entries = [
   { in: 'cli/main.ts', out: 'cli.js', opts: node },
+  { in: 'server/main.ts', out: 'daemon.js', opts: node },
   { in: 'server/runtime/host/main.ts', out: 'runtime-host.js', opts: node },
   // Runs inside each isolate: no Node, no host; an IIFE that installs the session globals.
   { in: 'server/runtime/isolate/bootstrap.ts', out: 'isolate-bootstrap.js', opts: { ...node, platform: 'neutral', format: 'iife', external: [], sourcemap: false, mainFields: ['browser', 'module', 'main'] } },

@@ -12,6 +12,8 @@ import { errorCodeOf, ExecutionEventNotification, Initialize, type Event, type P
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const CLI = path.join(ROOT, 'dist/cli.js');
+/** The daemon bundle (what `vm-system serve` runs). */
+export const DAEMON = path.join(ROOT, 'dist/daemon.js');
 
 export interface StartOptions {
   dbPath?: string;
@@ -54,7 +56,7 @@ export function makeWorktree(files: Record<string, string> = {}): string {
 export async function startDaemon(options: StartOptions = {}): Promise<TestDaemon> {
   const dir = tempDir();
   const dbPath = options.dbPath ?? path.join(dir, 'test.db');
-  const proc = spawn(process.execPath, ['--no-node-snapshot', CLI, 'serve', '--stdio', '--db', dbPath, ...(options.extraArgs ?? [])], {
+  const proc = spawn(process.execPath, ['--no-node-snapshot', DAEMON, 'serve', '--stdio', '--db', dbPath, ...(options.extraArgs ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: medians of what users feel, each beside a baseline
+ * measured in the same run, as one table. Targets are printed, not asserted:
+ * tests check behaviour, this checks speed.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import * as P from '../../server/protocol';
+import { makeWorktree, openSession, startDaemon, ROOT } from '../helpers/daemon';
+import { BIN } from '../helpers/cli';
+import { percentile, printTable, timeIt, type Row } from './table';
+
+async function coldStart(rows: Row[]): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    const d = await startDaemon();
+    samples.push(performance.now() - t0);
+    await d.stop();
+  }
+  const nodeSamples = timeIt(7, () => spawnSync(process.execPath, ['-e', '0']));
+  rows.push({ name: 'daemon cold start → initialize answered', value: percentile(samples, 50), baseline: percentile(nodeSamples, 50), baselineName: 'node -e 0', target: '≤ 300 ms' });
+}
+
+async function replRoundTrip(rows: Row[]): Promise<void> {
+  const d = await startDaemon();
+  const { session } = await openSession(d);
+  for (let i = 0; i < 200; i++) await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '1+1' });
+  const samples: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const t0 = performance.now();
+    await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '1+1' });
+    samples.push(performance.now() - t0);
+  }
+  const floor = inProcessFloor();
+  rows.push({ name: 'executions/repl `1+1` round trip p50 (durable)', value: percentile(samples, 50), baseline: floor, baselineName: 'in-process context.eval', target: '≤ 1 ms' });
+  rows.push({ name: 'executions/repl `1+1` round trip p99', value: percentile(samples, 99), baseline: floor, baselineName: 'in-process context.eval' });
+
+  const worktree = makeWorktree();
+  const templateId = (await d.call(P.TemplatesList, { name: 'default' })).templates[0].id;
+  const creates: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t0 = performance.now();
+    const s = await d.call(P.SessionsCreate, { templateId, worktreePath: worktree });
+    creates.push(performance.now() - t0);
+    await d.call(P.SessionsClose, { sessionId: s.id });
+  }
+  rows.push({ name: 'sessions/create p50', value: percentile(creates, 50), target: '≤ 10 ms' });
+  await d.stop();
+}
+
+/** isolated-vm `context.evalSync('1+1')` in this very process: the floor no daemon can beat. */
+function inProcessFloor(): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ivm = require('isolated-vm') as typeof import('isolated-vm');
+  const isolate = new ivm.Isolate({ memoryLimit: 128 });
+  const context = isolate.createContextSync();
+  for (let i = 0; i < 200; i++) context.evalSync('1+1');
+  const samples = timeIt(2000, () => context.evalSync('1+1'));
+  isolate.dispose();
+  return percentile(samples, 50);
+}
+
+function runVsNode(rows: Row[]): void {
+  const file = path.join(ROOT, 'examples/hello.js');
+  const env = { ...process.env, VM_SYSTEM_DB: path.join(makeWorktree(), 'bench.db') };
+  spawnSync(BIN, ['run', file], { cwd: ROOT, env });
+  const run = timeIt(7, () => spawnSync(BIN, ['run', 'examples/hello.js'], { cwd: ROOT, env }));
+  const node = timeIt(7, () => spawnSync(process.execPath, [file]));
+  rows.push({ name: '`vm-system run examples/hello.js` (private daemon)', value: percentile(run, 50), baseline: percentile(node, 50), baselineName: 'node examples/hello.js' });
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const only = process.argv[2];
+  const groups: Array<[string, (rows: Row[]) => unknown]> = [
+    ['cold', coldStart], ['repl', replRoundTrip], ['run', runVsNode],
+  ];
+  for (const [name, fn] of groups) {
+    if (only && only !== name) continue;
+    process.stderr.write(`bench: ${name}…\n`);
+    await fn(rows);
+  }
+  printTable(rows);
+}
+
+void main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });

@@ -1,0 +1,78 @@
+/**
+ * CLI bench rows (`node --import tsx test/bench/cli-bench.ts`, after `npm run build`):
+ *  - `vm-system exec repl SESSION '1+1'` wall time on a warm shared daemon,
+ *    beside `node -e` (the cost of starting node at all);
+ *  - `vm-system watch` save-to-output latency, beside its debounce.
+ * Medians; targets are printed, not asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CLI, makeWorktree, ROOT } from '../helpers/daemon';
+import { BIN, cliDb, spawnCli } from '../helpers/cli';
+import { percentile, printTable, timeIt, type Row } from './table';
+
+const DEBOUNCE_MS = 100; // watch/start default
+
+async function execRepl(rows: Row[], runs: number): Promise<void> {
+  const d = cliDb();
+  try {
+    const session = await d.json<{ id: string }>(['session', 'create', '--template-id', 'default', '--worktree-path', makeWorktree()]);
+    const env = { ...process.env, ...d.env, NO_COLOR: '1' };
+    const viaBin = [BIN, 'exec', 'repl', session.id, '1+1'];
+    const check = spawnSync(viaBin[0], viaBin.slice(1), { env, encoding: 'utf8' });
+    if (check.stdout !== '2\n') throw new Error(`exec repl answered ${JSON.stringify(check.stdout)} ${check.stderr}`);
+    for (let i = 0; i < 5; i++) spawnSync(viaBin[0], viaBin.slice(1), { env });
+    // Interleave the measured commands so load changes hit them alike.
+    const samples = { bin: [] as number[], bundle: [] as number[], node: [] as number[], nodeNoSnap: [] as number[] };
+    for (let i = 0; i < runs; i++) {
+      samples.bin.push(...timeIt(1, () => spawnSync(viaBin[0], viaBin.slice(1), { env })));
+      samples.bundle.push(...timeIt(1, () => spawnSync(process.execPath, [CLI, 'exec', 'repl', session.id, '1+1'], { env })));
+      samples.node.push(...timeIt(1, () => spawnSync(process.execPath, ['-e', '1+1'])));
+      samples.nodeNoSnap.push(...timeIt(1, () => spawnSync(process.execPath, ['--no-node-snapshot', '-e', '1+1'])));
+    }
+    const node = percentile(samples.node, 50);
+    rows.push({ name: '`vm-system exec repl S 1+1`, warm shared daemon (bin shim)', value: percentile(samples.bin, 50), baseline: node, baselineName: 'node -e 1+1', target: '≥ 5× faster than node -e' });
+    rows.push({ name: '`node dist/cli.js exec repl S 1+1` (no shim flags)', value: percentile(samples.bundle, 50), baseline: node, baselineName: 'node -e 1+1' });
+    rows.push({ name: '`node --no-node-snapshot -e 1+1`', value: percentile(samples.nodeNoSnap, 50), baseline: node, baselineName: 'node -e 1+1' });
+    await d.run(['session', 'close', session.id]);
+  } finally {
+    await d.stop();
+  }
+}
+
+async function watchLatency(rows: Row[], runs: number): Promise<void> {
+  const d = cliDb();
+  const cwd = makeWorktree({ 'w.js': 'console.log("mark-0")' });
+  const watch = spawnCli(['watch', 'w.js'], { cwd, env: d.env });
+  try {
+    await watch.waitFor(/mark-0\n/, { timeoutMs: 30000 });
+    const samples: number[] = [];
+    for (let i = 1; i <= runs; i++) {
+      const from = watch.stdout().length;
+      const t0 = performance.now();
+      writeFileSync(path.join(cwd, 'w.js'), `console.log("mark-${i}")`);
+      await watch.waitFor(new RegExp(`mark-${i}\\n`), { from, timeoutMs: 10000 });
+      samples.push(performance.now() - t0);
+      // Let the watcher settle so one save is one run.
+      await new Promise((r) => setTimeout(r, DEBOUNCE_MS * 2));
+    }
+    rows.push({ name: '`vm-system watch`: save → output printed (p50)', value: percentile(samples, 50), baseline: DEBOUNCE_MS, baselineName: 'debounce', target: `≤ ${DEBOUNCE_MS + 50} ms` });
+    rows.push({ name: '`vm-system watch`: save → output printed (p90)', value: percentile(samples, 90), baseline: DEBOUNCE_MS, baselineName: 'debounce' });
+  } finally {
+    watch.proc.kill('SIGINT');
+    await watch.exited;
+    await d.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  process.chdir(ROOT);
+  const rows: Row[] = [];
+  const only = process.argv[2];
+  if (!only || only === 'exec') { process.stderr.write('bench: exec repl…\n'); await execRepl(rows, 25); }
+  if (!only || only === 'watch') { process.stderr.write('bench: watch…\n'); await watchLatency(rows, 15); }
+  printTable(rows);
+}
+
+void main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
