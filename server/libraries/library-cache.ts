@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LibrariesPort, ResolvedLibrary } from '../core/ports';
+import { DomainError } from '../core/errors';
 import { findEntry, LIBRARY_CATALOG, type CatalogEntry } from './catalog';
+import { fetchPackage } from './registry-fetch';
 
 /**
  * The local library cache: `<cacheDir>/<name>@<version>/package/…`, the
@@ -26,8 +28,25 @@ export class LibraryCache implements LibrariesPort {
     return { name: entry.name, version: entry.version, global: entry.global, file: this.fileOf(entry) };
   }
 
-  async install(): Promise<Array<{ name: string; version: string; path: string }>> {
-    throw new Error('libraries/install is not implemented yet');
+  /** Fetches the named catalog entries (all when omitted) into the cache, one after the other. */
+  async install(names: string[] | undefined, progress?: (message: string, percentage: number) => void): Promise<Array<{ name: string; version: string; path: string }>> {
+    const entries = (names ?? LIBRARY_CATALOG.map((e) => e.name)).map((name) => {
+      const entry = findEntry(name);
+      if (!entry) throw new DomainError('LIBRARY_NOT_FOUND', `library "${name}" is not in the catalog`, { name, available: LIBRARY_CATALOG.map((e) => e.name) });
+      return entry;
+    });
+    const installed = [];
+    for (const [i, entry] of entries.entries()) {
+      progress?.(`${entry.name}@${entry.version}`, Math.round((i / entries.length) * 100));
+      if (!existsSync(this.fileOf(entry))) {
+        await fetchPackage(entry, this.dirOf(entry)).catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new DomainError('LIBRARY_FETCH_FAILED', `could not install ${entry.name}@${entry.version}: ${reason}`, { name: entry.name, reason });
+        });
+      }
+      installed.push({ name: entry.name, version: entry.version, path: this.dirOf(entry) });
+    }
+    return installed;
   }
 
   dirOf(entry: CatalogEntry): string {

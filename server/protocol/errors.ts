@@ -25,6 +25,8 @@ export const ErrorCodes = {
   MODULE_NOT_ALLOWED: { code: 1204, doc: 'JS built-in (`json`, `math`, `console`, `date`, `array`, `string`, `object`, `promise`) or unknown module' },
   STARTUP_FAILED: { code: 1205, doc: 'session startup threw (`details.sessionId`, `details.lastError`)' },
   LIBRARY_NOT_CACHED: { code: 1206, doc: 'template needs a library that is not in the local cache' },
+  /** Addition to the v1 table: an expected failure (network, registry, integrity) is not INTERNAL. */
+  LIBRARY_FETCH_FAILED: { code: 1207, doc: '`libraries/install` could not fetch or verify a package (`details.name`, `details.reason`)' },
   INTERNAL: { code: -32603, doc: 'a bug; never used for an expected condition' },
 } as const;
 

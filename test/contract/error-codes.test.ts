@@ -63,6 +63,15 @@ const rows: Array<[P.ErrorCode, () => Promise<unknown>]> = [
     await d.call(P.TemplatesAddLibrary, { templateId, name: 'lodash' });
     return d.call(P.SessionsCreate, { templateId, worktreePath: worktree });
   }],
+  ['LIBRARY_FETCH_FAILED', async () => {
+    // Nothing listens on port 9 of the loopback: the fetch fails at once.
+    const offline = await startDaemon({ env: { VM_SYSTEM_REGISTRY: 'http://127.0.0.1:9/' } });
+    try {
+      return await offline.call(P.LibrariesInstall, { names: ['ramda'] });
+    } finally {
+      await offline.stop();
+    }
+  }],
   ['REQUEST_CANCELLED', async () => {
     const { session } = await openSession(d);
     const source = new CancellationTokenSource();

@@ -21,6 +21,7 @@ export interface StartOptions {
   initialize?: boolean;
   initParams?: ParamsOf<typeof Initialize>;
   extraArgs?: string[];
+  env?: Record<string, string>;
 }
 
 export interface TestDaemon {
@@ -58,6 +59,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   const dbPath = options.dbPath ?? path.join(dir, 'test.db');
   const proc = spawn(process.execPath, ['--no-node-snapshot', DAEMON, 'serve', '--stdio', '--db', dbPath, ...(options.extraArgs ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import type { CatalogEntry } from './catalog';
+
+/** `VM_SYSTEM_REGISTRY`, else npm's own setting, else the public registry. */
+export function registryUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return (env.VM_SYSTEM_REGISTRY || env.npm_config_registry || 'https://registry.npmjs.org/').replace(/\/?$/, '/');
+}
+
+export class RegistryError extends Error {}
+
+/**
+ * Fetches one pinned package as `npm pack` would: the version's metadata for
+ * the tarball URL and its integrity, the tarball checked against that
+ * integrity, unpacked into `targetDir/package` atomically (temp dir + rename).
+ */
+export async function fetchPackage(entry: CatalogEntry, targetDir: string, registry = registryUrl()): Promise<void> {
+  const metaUrl = `${registry}${encodeURIComponent(entry.name)}/${entry.version}`;
+  const meta = await getJson(metaUrl) as { dist?: { tarball?: string; integrity?: string; shasum?: string } };
+  const tarball = meta.dist?.tarball;
+  if (!tarball) throw new RegistryError(`${metaUrl}: no dist.tarball in the package metadata`);
+  const response = await fetch(tarball);
+  if (!response.ok || !response.body) throw new RegistryError(`${tarball}: HTTP ${response.status}`);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  verifyIntegrity(bytes, meta.dist?.integrity, meta.dist?.shasum, tarball);
+
+  mkdirSync(path.dirname(targetDir), { recursive: true });
+  const staging = mkdtempSync(`${targetDir}.partial-`);
+  try {
+    // strict: refuse absolute paths and `..` entries; tar already strips them, this makes it an error.
+    await pipeline(Readable.from([bytes]), tar.x({ cwd: staging, strict: true, filter: (p) => !p.split('/').includes('..') }));
+    rmSync(targetDir, { recursive: true, force: true });
+    renameSync(staging, targetDir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function verifyIntegrity(bytes: Buffer, integrity: string | undefined, shasum: string | undefined, where: string): void {
+  if (integrity) {
+    // Subresource-integrity list: any one strong hash that matches is enough.
+    for (const item of integrity.trim().split(/\s+/)) {
+      const [algorithm, expected] = item.split('-', 2);
+      if (!['sha512', 'sha384', 'sha256'].includes(algorithm)) continue;
+      if (createHash(algorithm).update(bytes).digest('base64') === expected) return;
+      throw new RegistryError(`${where}: integrity check failed (${algorithm})`);
+    }
+  }
+  if (shasum && createHash('sha1').update(bytes).digest('hex') === shasum) return;
+  throw new RegistryError(`${where}: no integrity hash to verify the tarball against`);
+}
+
+async function getJson(url: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' } });
+  } catch (error) {
+    throw new RegistryError(`cannot reach ${url}: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new RegistryError(`${url}: HTTP ${response.status}`);
+  return response.json();
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import * as P from '../../server/protocol';
+import { errorOf, makeWorktree, startDaemon } from '../helpers/daemon';
+import { startFakeRegistry } from '../helpers/fake-registry';
+
+const FAKE_LODASH = '(function (root) { root._ = { VERSION: "fake-4.17.21", chunk: function (a, n) { var out = []; for (var i = 0; i < a.length; i += n) out.push(a.slice(i, i + n)); return out; } }; })(this);';
+
+test('libraries/install fetches, verifies and caches; a template with the library loads it', async () => {
+  const registry = await startFakeRegistry([{ name: 'lodash', version: '4.17.21', files: { 'lodash.min.js': FAKE_LODASH, 'package.json': '{}' } }]);
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  try {
+    const progress: unknown[] = [];
+    d.connection.onNotification('$/progress', (p) => progress.push(p));
+    const { installed } = await d.call(P.LibrariesInstall, { names: ['lodash'], workDoneToken: 'tok' });
+    assert.deepEqual(installed.map((i) => [i.name, i.version]), [['lodash', '4.17.21']]);
+    assert.ok(existsSync(path.join(installed[0].path, 'package/lodash.min.js')));
+    assert.ok(progress.length >= 2, 'begin/end progress reported');
+    const lodash = (await d.call(P.LibrariesListAvailable, {})).libraries.find((l) => l.name === 'lodash');
+    assert.equal(lodash?.cached, true);
+    assert.equal(lodash?.global, '_');
+
+    const t = await d.call(P.TemplatesCreate, { name: 'with-lodash' });
+    await d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'lodash' });
+    const s = await d.call(P.SessionsCreate, { templateId: t.id, worktreePath: makeWorktree() });
+    const r = await d.call(P.ExecutionsRepl, { sessionId: s.id, input: '_.chunk([1, 2, 3], 2)' });
+    assert.equal(r.result?.preview, '[ [ 1, 2 ], [ 3 ] ]');
+    // Installing again is a no-op on the network.
+    const before = registry.requests.length;
+    await d.call(P.LibrariesInstall, { names: ['lodash'] });
+    assert.equal(registry.requests.length, before);
+  } finally {
+    await d.stop();
+    await registry.close();
+  }
+});
+
+test('a tarball that fails its integrity check is refused and nothing is cached', async () => {
+  const registry = await startFakeRegistry([{ name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = 1' }, corruptIntegrity: true }]);
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  try {
+    const { code, error } = await errorOf(d.call(P.LibrariesInstall, { names: ['dayjs'] }));
+    assert.equal(code, 'LIBRARY_FETCH_FAILED');
+    assert.match(error.message, /integrity/);
+    assert.equal((await d.call(P.LibrariesListAvailable, {})).libraries.find((l) => l.name === 'dayjs')?.cached, false);
+    assert.equal((await errorOf(d.call(P.LibrariesInstall, { names: ['left-pad'] }))).code, 'LIBRARY_NOT_FOUND');
+  } finally {
+    await d.stop();
+    await registry.close();
+  }
+});
+
+test('an uncached library at session start answers LIBRARY_NOT_CACHED with the fix', async () => {
+  const d = await startDaemon();
+  try {
+    const t = await d.call(P.TemplatesCreate, { name: 'needs-moment' });
+    await d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'moment' });
+    const { code, error } = await errorOf(d.call(P.SessionsCreate, { templateId: t.id, worktreePath: makeWorktree() }));
+    assert.equal(code, 'LIBRARY_NOT_CACHED');
+    assert.match(error.message, /vm-system libs install moment/);
+    assert.equal((await d.call(P.SessionsGet, { sessionId: error.data?.details?.sessionId as string })).status, 'crashed');
+  } finally {
+    await d.stop();
+  }
+});
