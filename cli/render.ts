@@ -1,4 +1,9 @@
+/**
+ * An execution's events as a terminal user expects them. Zod-free: the fast
+ * path (cli/fast) imports this.
+ */
 import type { ConsolePayload, Event, ExceptionPayload, SystemPayload, ValuePayload } from '../server/protocol';
+import { paintFor, type Paint } from './format/color';
 
 export interface Out { stdout(text: string): void; stderr(text: string): void }
 
@@ -7,32 +12,47 @@ export const processOut: Out = {
   stderr: (t) => { process.stderr.write(t); },
 };
 
+export interface RenderOptions {
+  /** Print `undefined` values too (the interactive REPL does, dimmed). */
+  showUndefined?: boolean;
+  /** Colours for what goes to stdout / stderr. */
+  outPaint?: Paint;
+  errPaint?: Paint;
+}
+
+const plain = paintFor(false);
+
 /**
- * Prints an execution's events as a terminal user expects: console
- * log/info/debug on stdout, warn/error on stderr, the value's preview unless
- * undefined, exceptions as `Name: message` + `at FILE:LINE:COL`.
+ * console log/info/debug on stdout, warn/error on stderr, the value's preview
+ * unless undefined, exceptions as `Name: message` + `    at FILE:LINE:COL`,
+ * system messages (limits, timeouts, cancellation) as `[vm-system] …` on stderr.
  */
-export function renderEvent(event: Event, out: Out): void {
+export function renderEvent(event: Event, out: Out, options: RenderOptions = {}): void {
+  const o = options.outPaint ?? plain;
+  const e = options.errPaint ?? plain;
   switch (event.type) {
     case 'console': {
       const p = event.payload as ConsolePayload;
-      (p.level === 'warn' || p.level === 'error' ? out.stderr : out.stdout)(`${p.text}\n`);
+      if (p.level === 'warn') out.stderr(`${e.yellow(p.text)}\n`);
+      else if (p.level === 'error') out.stderr(`${e.red(p.text)}\n`);
+      else out.stdout(`${p.level === 'debug' ? o.dim(p.text) : p.text}\n`);
       return;
     }
     case 'value': {
       const p = event.payload as ValuePayload;
-      if (p.type !== 'undefined') out.stdout(`${p.preview}\n`);
+      if (p.type !== 'undefined') out.stdout(`${colorValue(o, p)}\n`);
+      else if (options.showUndefined) out.stdout(`${o.dim('undefined')}\n`);
       return;
     }
     case 'exception': {
       const p = event.payload as ExceptionPayload;
-      out.stderr(`${p.name}: ${p.message}\n`);
-      if (p.location) out.stderr(`    at ${p.location.path}:${p.location.line}:${p.location.column}\n`);
+      out.stderr(`${e.red(`${p.name}: ${p.message}`)}\n`);
+      if (p.location) out.stderr(`${e.dim(`    at ${p.location.path}:${p.location.line}:${p.location.column}`)}\n`);
       return;
     }
     case 'system': {
       const p = event.payload as SystemPayload;
-      out.stderr(`[vm-system] ${p.message}\n`);
+      out.stderr(`${e.yellow(`[vm-system] ${p.message}`)}\n`);
       return;
     }
     default:
@@ -40,15 +60,26 @@ export function renderEvent(event: Event, out: Out): void {
   }
 }
 
+function colorValue(paint: Paint, p: ValuePayload): string {
+  switch (p.type) {
+    case 'number': case 'bigint': case 'boolean': return paint.yellow(p.preview);
+    case 'string': return paint.green(p.preview);
+    case 'null': return paint.bold(p.preview);
+    case 'function': case 'symbol': return paint.cyan(p.preview);
+    case 'regexp': case 'date': return paint.magenta(p.preview);
+    default: return p.preview;
+  }
+}
+
 /** Renders each event once, whether it came as a notification or in the final answer. */
 export class EventPrinter {
-  private lastSeq = new Map<string, number>();
-  constructor(private readonly out: Out) {}
+  private readonly lastSeq = new Map<string, number>();
+  constructor(private readonly out: Out, private readonly options: RenderOptions = {}) {}
 
   print(event: Event): void {
     const last = this.lastSeq.get(event.executionId) ?? 0;
     if (event.seq <= last) return;
     this.lastSeq.set(event.executionId, event.seq);
-    renderEvent(event, this.out);
+    renderEvent(event, this.out, this.options);
   }
 }

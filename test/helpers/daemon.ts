@@ -64,6 +64,8 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  // A grandchild that inherited stderr must not keep this test process alive after the daemon is gone.
+  proc.once('exit', () => setTimeout(() => { proc.stdout.destroy(); proc.stderr.destroy(); proc.stdin.destroy(); }, 1000).unref());
   const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const events: TestDaemon['events'] = [];
   connection.onNotification(ExecutionEventNotification.type, (n) => { events.push(n); });

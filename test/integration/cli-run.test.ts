@@ -63,3 +63,33 @@ test('a timeout exits 1', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /time|limit/i);
 });
+
+test('Ctrl-C cancels the run (exit 1) and leaves no session or daemon behind', async () => {
+  const { cliDb, spawnCli } = await import('../helpers/cli');
+  const d = cliDb();
+  const cwd = makeWorktree({ 'slow.js': 'console.log("started"); setTimeout(() => console.log("never"), 20000);' });
+  const run = spawnCli(['run', 'slow.js'], { cwd, env: d.env });
+  await run.waitFor(/started\n/);
+  run.proc.kill('SIGINT');
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr(), /REQUEST_CANCELLED/);
+  assert.doesNotMatch(run.stdout(), /never/);
+  assert.equal((await d.run(['daemon', 'status'])).code, 3, 'the private daemon is gone');
+  const { sessions } = await d.json<{ sessions: Array<{ status: string }> }>(['session', 'list']);
+  assert.deepEqual(sessions.map((s) => s.status), ['closed']);
+  await d.stop();
+});
+
+test('--template takes a name or an id; an unknown template exits 2', async () => {
+  const cwd = makeWorktree({ 'one.js': '1' });
+  const r = await runCli(['run', 'one.js', '--template', 'nope'], { cwd });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /TEMPLATE_NOT_FOUND/);
+  const { cliDb } = await import('../helpers/cli');
+  const d = cliDb();
+  const t = await d.json<{ id: string }>(['template', 'create', '--name', 'mine']);
+  await d.stop();
+  const byId = await d.run(['run', 'one.js', '--template', t.id], { cwd });
+  assert.equal(byId.code, 0, byId.stderr);
+  assert.equal(byId.stdout, '1\n');
+});

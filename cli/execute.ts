@@ -1,0 +1,69 @@
+/**
+ * One execution request over a vscode-jsonrpc client (run, repl): prints it
+ * (or its JSON) and turns the outcome into an exit code. Events are printed by
+ * the caller's notification handler as they come; the final answer fills in
+ * whatever was not streamed.
+ */
+import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc/node';
+import { errorCodeOf, ExecutionsEvents, ExecutionsGet, type ExecutionWithEvents } from '../server/protocol';
+import type { DaemonClient } from './connect';
+import { EXIT } from './exit-codes';
+import type { EventPrinter } from './render';
+
+export interface Outcome {
+  exit: number;
+  execution?: ExecutionWithEvents;
+}
+
+/** Errors that mean "the code ran and failed" rather than a protocol error. */
+const CODE_FAILURES = new Set(['OUTPUT_LIMIT_EXCEEDED', 'REQUEST_CANCELLED']);
+
+export async function execute(
+  client: DaemonClient,
+  send: (token: CancellationToken) => Promise<ExecutionWithEvents>,
+  options: { json: boolean; printer: EventPrinter; cancel: CancellationTokenSource },
+): Promise<Outcome> {
+  try {
+    const execution = await send(options.cancel.token);
+    if (options.json) process.stdout.write(`${JSON.stringify(execution)}\n`);
+    else for (const event of execution.events) options.printer.print(event);
+    return { exit: execution.status === 'ok' ? EXIT.OK : EXIT.CODE_FAILED, execution };
+  } catch (error) {
+    const code = errorCodeOf(error);
+    if (!code || !CODE_FAILURES.has(code)) throw error;
+    process.stderr.write(`vm-system: ${code}: ${(error as Error).message}\n`);
+    const executionId = (error as { data?: { details?: { executionId?: unknown } } }).data?.details?.executionId;
+    if (options.json && typeof executionId === 'string') {
+      // The partial execution stays queryable: it is the result.
+      const execution = await client.call(ExecutionsGet, { executionId }).catch(() => undefined);
+      const page = await client.call(ExecutionsEvents, { executionId, limit: 10000 }).catch(() => undefined);
+      if (execution) process.stdout.write(`${JSON.stringify({ ...execution, events: page?.events ?? [] })}\n`);
+    }
+    return { exit: EXIT.CODE_FAILED };
+  }
+}
+
+export { CancellationTokenSource };
+
+/**
+ * While `fn` runs: the first Ctrl-C cancels (`$/cancelRequest` through the
+ * token), a second one leaves at once; SIGTERM/SIGHUP run `cleanup` and leave.
+ */
+export async function withInterrupts<T>(cancel: CancellationTokenSource, cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+  let interrupts = 0;
+  const onInt = (): void => {
+    if (++interrupts > 1) void cleanup().finally(() => process.exit(130));
+    else cancel.cancel();
+  };
+  const onTerm = (): void => { void cleanup().finally(() => process.exit(143)); };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  try {
+    return await fn();
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * ANSI colours, only for a terminal and never with NO_COLOR
+ * (https://no-color.org: present and not empty). Zod-free (fast path).
+ */
+export interface Paint {
+  readonly enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  magenta(s: string): string;
+}
+
+export function colorsWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+const sgr = (open: number, close: number) => (s: string): string => `\u001b[${open}m${s}\u001b[${close}m`;
+const same = (s: string): string => s;
+
+export function paintFor(enabled: boolean): Paint {
+  if (!enabled) return { enabled, bold: same, dim: same, red: same, green: same, yellow: same, cyan: same, magenta: same };
+  return {
+    enabled, bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), magenta: sgr(35, 39),
+  };
+}
+
+export const stdoutPaint = (): Paint => paintFor(colorsWanted(process.stdout));
+export const stderrPaint = (): Paint => paintFor(colorsWanted(process.stderr));
+
+/** Colour of an execution or session status. */
+export function statusColor(paint: Paint, status: string): string {
+  switch (status) {
+    case 'ok': case 'ready': return paint.green(status);
+    case 'running': case 'starting': return paint.cyan(status);
+    case 'closed': return paint.dim(status);
+    default: return paint.red(status);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Is this REPL input an unfinished statement (`{`, `foo(`, `1 +`, an open
+ * template literal or comment) that the next line should continue? A cheap
+ * local parse with acorn: only an error at the very end of the input counts;
+ * any other syntax error is sent to the daemon, which reports it.
+ */
+import { parse } from 'acorn';
+
+export function isIncomplete(code: string): boolean {
+  if (code.trim() === '') return false;
+  try {
+    parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, allowHashBang: true });
+    return false;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) return false;
+    if (/^Unterminated (template|comment)/.test(error.message)) return true;
+    const pos = (error as SyntaxError & { pos?: number }).pos;
+    return typeof pos === 'number' && pos >= code.length;
+  }
+}

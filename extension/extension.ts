@@ -1,0 +1,95 @@
+/**
+ * Entry point: composes the services and registers commands. Nothing starts
+ * the daemon here; the first run, REPL or watch does (so opening a JS file
+ * costs nothing until the user runs something).
+ */
+import * as vscode from 'vscode';
+import { ExecutionEventNotification, ExecutionsPrompt } from '../server/protocol';
+import { registerCommands } from './commands';
+import { SECTION } from './config';
+import { DaemonClient } from './daemon-client';
+import { DecorationsSink } from './decorations';
+import { DiagnosticsSink } from './diagnostics';
+import { ExecutionHub } from './execution-hub';
+import type { Annotation } from './format';
+import { OutputSink } from './output';
+import { ReplPanel } from './repl-panel';
+import { Runner } from './runner';
+import { SessionManager } from './session-manager';
+import { StatusBar } from './status-bar';
+import { WatchManager } from './watch';
+
+/** What `activate` returns: typed daemon access for other extensions (and the integration tests). */
+export interface VmSystemApi {
+  request: DaemonClient['request'];
+  /** Session state of a folder: id, state, template. */
+  session(folder: vscode.WorkspaceFolder): { sessionId?: string; state: string; template: string };
+  /** Inline results shown for a document. */
+  inlineResults(uri: vscode.Uri): readonly Annotation[];
+  /** Files being watched. */
+  watching(): Array<{ folder: vscode.WorkspaceFolder; path: string }>;
+}
+
+let daemon: DaemonClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): VmSystemApi {
+  daemon = new DaemonClient(context.extensionPath);
+  const sessions = new SessionManager(daemon);
+  let watches: WatchManager | undefined;
+  // Live events nobody asked for belong to a watch run, unless a replay is re-running history.
+  const hub = new ExecutionHub((sessionId) => (sessions.replaying ? undefined : watches?.adopt(sessionId)));
+  const runner = new Runner(daemon, sessions, hub);
+  const status = new StatusBar(sessions);
+  const output = new OutputSink();
+  const diagnostics = new DiagnosticsSink();
+  const decorations = new DecorationsSink();
+  const panel = new ReplPanel(context, sessions, runner);
+  watches = new WatchManager(daemon, sessions, runner, hub, status);
+
+  const running = (sessionId: string) => {
+    const s = sessions.bySessionId(sessionId);
+    if (s) sessions.setRunning(s, hub.isRunning(sessionId));
+  };
+  hub.addSink({ begin: (run) => running(run.meta.sessionId), end: (run) => running(run.meta.sessionId) });
+  hub.addSink(output);
+  hub.addSink(panel);
+  hub.addSink(diagnostics);
+  hub.addSink(decorations);
+
+  const d = daemon;
+  d.onNotification(ExecutionEventNotification.type, (n) => hub.onLiveEvent(n));
+  d.onRequest(ExecutionsPrompt.type, async (p) => {
+    const title = sessions.replaying ? 'VM System: prompt() — replaying the session\'s history' : 'VM System: prompt()';
+    const value = await vscode.window.showInputBox({ title, prompt: p.message || 'The running code asks for input', ignoreFocusOut: true });
+    return { value: value ?? null };
+  });
+
+  context.subscriptions.push(
+    d, sessions, status, output, diagnostics, decorations, panel, watches,
+    d.onDidLose(() => hub.failAll(new Error('the daemon stopped'))),
+    ...registerCommands({ daemon: d, sessions, runner, panel, watches }),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration(`${SECTION}.template`)) status.update();
+      if (!(e.affectsConfiguration(`${SECTION}.nodePath`) || e.affectsConfiguration(`${SECTION}.dbPath`)) || !d.running) return;
+      const choice = await vscode.window.showInformationMessage('VM System: restart the daemon to use the new setting? Running sessions end.', 'Restart');
+      if (choice !== 'Restart') return;
+      await d.stop();
+      sessions.forgetAll();
+    }),
+  );
+
+  return {
+    request: (type, params, token) => d.request(type, params, token),
+    session: (folder) => {
+      const s = sessions.get(folder);
+      return { sessionId: s.sessionId, state: s.state, template: s.template };
+    },
+    inlineResults: (uri) => decorations.annotationsOf(uri),
+    watching: () => watches!.watching(),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  // shutdown + exit: the daemon closes its sessions and flushes its store.
+  await daemon?.stop();
+}

@@ -1,0 +1,55 @@
+/** The REPL webview document: strict CSP (nothing but our nonce'd style and script), theme variables. */
+import { InputHistory } from '../history';
+import { webviewMain } from './script';
+import { STYLE } from './style';
+
+export function replHtml(cspSource: string, nonce: string): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>VM System REPL</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+<div id="toolbar">
+  <span id="busy" title="running"></span>
+  <span id="state"></span>
+  <button id="stop" title="Stop the running execution (Ctrl+C)">Stop</button>
+  <button id="clear" title="Clear the transcript (Ctrl+L)">Clear</button>
+</div>
+<div id="log" role="log" aria-live="polite"></div>
+<div id="inputRow">
+  <div id="completions" role="listbox"></div>
+  <span class="chevron">›</span>
+  <textarea id="input" rows="1" spellcheck="false" aria-label="REPL input"
+    placeholder="JavaScript — Enter runs, Shift+Enter adds a line, Tab completes, ↑/↓ history"></textarea>
+</div>
+<script nonce="${nonce}">${replScript()}</script>
+</body>
+</html>`;
+}
+
+/**
+ * Builds that keep function names (esbuild/tsx `keepNames`) wrap classes in a
+ * `__name(...)` helper that lives outside the serialised source; this stands in.
+ */
+export const NAME_SHIM = 'var __name = (target) => target;';
+
+/** The webview script: the main function applied to the history class, both as source text. */
+export function replScript(): string {
+  return `${NAME_SHIM}\n(${webviewMain.toString()})(${InputHistory.toString()});`;
+}
+
+export function makeNonce(random: (n: number) => Buffer): string {
+  return random(18).toString('base64').replace(/[+/=]/g, '');
+}

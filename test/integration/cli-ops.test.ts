@@ -1,0 +1,51 @@
+/** `vm-system ops …` and `vm-system libs …`. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { makeWorktree } from '../helpers/daemon';
+import { cliDb, type CliDb } from '../helpers/cli';
+
+let d: CliDb;
+before(() => { d = cliDb(); });
+after(() => d.stop());
+
+test('ops health', async () => {
+  const health = await d.json<{ status: string; pid: number; dbPath: string; version: string }>(['ops', 'health']);
+  assert.equal(health.status, 'ok');
+  assert.equal(health.dbPath, d.db);
+  const human = await d.run(['ops', 'health']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /^status\s+ok\nversion\s+\S+\npid\s+\d+\ndatabase\s+\S+cli\.db\nuptime\s+\d+s\n$/);
+});
+
+test('ops runtime-summary counts live sessions', async () => {
+  const s = await d.json<{ id: string }>(['session', 'create', '--template-id', 'default', '--worktree-path', makeWorktree()]);
+  const summary = await d.json<{ activeSessions: number; activeSessionIds: string[]; runningExecutions: number; rssMb: number }>(['ops', 'runtime-summary']);
+  assert.ok(summary.activeSessionIds.includes(s.id));
+  assert.equal(summary.runningExecutions, 0);
+  const human = await d.run(['ops', 'runtime-summary']);
+  assert.match(human.stdout, new RegExp(`^active sessions\\s+${summary.activeSessions}$`, 'm'));
+  assert.match(human.stdout, /^rss\s+[\d.]+ MB$/m);
+  await d.run(['session', 'close', s.id]);
+});
+
+test('ops compact drops old history', async () => {
+  const s = await d.json<{ id: string }>(['session', 'create', '--template-id', 'default', '--worktree-path', makeWorktree()]);
+  for (let i = 0; i < 3; i++) assert.equal((await d.run(['exec', 'repl', s.id, String(i)])).code, 0);
+  const result = await d.json<{ deletedExecutions: number; deletedEvents: number }>(['ops', 'compact', '--keep-per-session', '1']);
+  assert.ok(result.deletedExecutions >= 2, JSON.stringify(result));
+  assert.equal((await d.json<{ executions: unknown[] }>(['exec', 'list', s.id])).executions.length, 1);
+  const human = await d.run(['ops', 'compact', '--older-than-days', '30']);
+  assert.match(human.stdout, /^deleted executions\s+\d+\ndeleted events\s+\d+\n$/);
+  assert.equal((await d.run(['ops', 'compact', '--keep-per-session', '-1'])).code, 2);
+  await d.run(['session', 'close', s.id]);
+});
+
+test('libs list and install', async () => {
+  const { libraries } = await d.json<{ libraries: Array<{ name: string; cached: boolean }> }>(['libs', 'list']);
+  assert.ok(libraries.some((l) => l.name === 'lodash'));
+  assert.match((await d.run(['libs', 'list'])).stdout, /^lodash\s+\S+\s+_\s+(yes|no)\s+/m);
+  // An unknown name fails before anything is fetched; the CLI names the error code.
+  const unknown = await d.run(['libs', 'install', 'no-such-library-xyz']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^vm-system: [A-Z_]+: /);
+});
