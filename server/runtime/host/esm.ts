@@ -1,0 +1,140 @@
+/**
+ * Running a worktree file as an ES module (`.mjs`/`.mts`, or `runtime.esm`).
+ *
+ * Imports resolve inside the worktree only, per the template's `resolver`:
+ * relative specifiers against the importing file, bare ones against each of
+ * `roots`, `/x` only with `allowAbsoluteRepoImports`; each tried as is, then
+ * with each of `extensions`, then as `<dir>/index<ext>`. Symlinks are
+ * followed and must stay inside. Enabled native modules import by name
+ * (`import fs from 'fs'`). A fresh module graph is built per execution, so a
+ * re-run evaluates the files again.
+ *
+ * isolated-vm's `evaluate()` does not hand back a module's top-level-await
+ * promise, so the file is imported by a one-line root module that reports
+ * completion through a one-time global; a rejection surfaces as an unhandled
+ * rejection, which isolated-vm raises on the next call into the isolate.
+ */
+import ivm from 'isolated-vm';
+import { randomBytes } from 'node:crypto';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Execution } from './execution';
+import type { IsolateSession } from './isolate-session';
+import type { PreparedSource } from './source';
+import { transpile } from './source';
+import { moduleTable } from './modules';
+
+const TS = /\.(m|c)?tsx?$/;
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+class ModuleGraph {
+  /** Modules by absolute path (or `<module:name>`), each compiled once per execution. */
+  private readonly byKey = new Map<string, ivm.Module>();
+  /** specifier → module, per importing module: the whole graph is loaded before instantiation. */
+  private readonly links = new Map<ivm.Module, Map<string, ivm.Module>>();
+  private rootReal: string | undefined;
+
+  constructor(private readonly session: IsolateSession, private readonly exec: Execution) {}
+
+  private get worktree(): string {
+    return this.session.spec.worktreePath;
+  }
+
+  private rel(abs: string): string {
+    return path.relative(this.worktree, abs).split(path.sep).join('/');
+  }
+
+  /** Compiles a module and, depth first, everything it imports. */
+  async load(key: string, code: string, filename: string, referrerDir: string): Promise<ivm.Module> {
+    const existing = this.byKey.get(key);
+    if (existing) return existing;
+    const module = await this.session.call(this.exec, () => this.session.isolate.compileModule(code, { filename }));
+    this.byKey.set(key, module);
+    const links = new Map<string, ivm.Module>();
+    this.links.set(module, links);
+    for (const specifier of module.dependencySpecifiers) {
+      links.set(specifier, await this.dependency(specifier, referrerDir, filename));
+    }
+    return module;
+  }
+
+  /** The module a resolved graph gives for `specifier` imported by `referrer`. */
+  link = (specifier: string, referrer: ivm.Module): ivm.Module => {
+    const module = this.links.get(referrer)?.get(specifier);
+    if (!module) throw new Error(`Cannot find module '${specifier}'`);
+    return module;
+  };
+
+  private async dependency(specifier: string, referrerDir: string, referrerName: string): Promise<ivm.Module> {
+    const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+    const functions = moduleTable(this.session.spec.modules)[bare];
+    if (functions) {
+      const named = functions.map((f) => `export const ${f} = m.${f};`).join('\n');
+      return this.load(`<module:${bare}>`, `const m = require(${JSON.stringify(bare)});\nexport default m;\n${named}`, `<module:${bare}>`, this.worktree);
+    }
+    const found = await this.locate(specifier, referrerDir);
+    if (!found) {
+      const err = new Error(`Cannot find module '${specifier}' imported from ${referrerName}`);
+      err.stack = `Error: ${err.message}`;
+      throw err;
+    }
+    const rel = this.rel(found);
+    let code = await readFile(found, 'utf8');
+    if (TS.test(found)) {
+      const out = await transpile(code, rel, 'esm');
+      code = out.code;
+      if (out.map) this.session.sourceMaps.set(rel, out.map);
+    }
+    return this.load(found, code, rel, path.dirname(found));
+  }
+
+  /** The worktree file a specifier names, or undefined. */
+  private async locate(specifier: string, referrerDir: string): Promise<string | undefined> {
+    const { resolver } = this.exec.request;
+    const bases: string[] = [];
+    if (specifier.startsWith('./') || specifier.startsWith('../')) bases.push(path.resolve(referrerDir, specifier));
+    else if (specifier.startsWith('/')) {
+      if (resolver.allowAbsoluteRepoImports) bases.push(path.join(this.worktree, specifier));
+    } else {
+      for (const root of resolver.roots) bases.push(path.resolve(this.worktree, root, specifier));
+    }
+    this.rootReal ??= await realpath(this.worktree);
+    for (const base of bases) {
+      const candidates = [base, ...resolver.extensions.map((e) => base + e), ...resolver.extensions.map((e) => path.join(base, `index${e}`))];
+      for (const candidate of candidates) {
+        if (!(await isFile(candidate))) continue;
+        const real = await realpath(candidate);
+        if (real !== this.rootReal && !real.startsWith(this.rootReal + path.sep)) continue;
+        return candidate;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Evaluates the file as a module graph; answers a reference to a promise that settles when it has run. */
+export async function runModule(session: IsolateSession, exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
+  const graph = new ModuleGraph(session, exec);
+  const worktree = session.spec.worktreePath;
+  const abs = path.resolve(worktree, source.filename);
+  await graph.load(abs, source.code, source.filename, path.dirname(abs));
+  // The root imports the file by its own path, so the graph reuses it.
+  const token = `__vmsModuleDone_${randomBytes(12).toString('hex')}`;
+  const rootCode = `import ${JSON.stringify('./' + source.filename)};\nglobalThis[${JSON.stringify(token)}]();\n`;
+  const root = await graph.load('<module-root>', rootCode, '<module-root>', worktree);
+  await session.call(exec, () => root.instantiate(session.context, graph.link));
+  // A promise settled by the root module's last line; the bootstrap reports it like any awaited result.
+  const promise = await session.call(exec, () => session.context.evalClosure(
+    `let done; const p = new Promise((r) => { done = r; });
+     Object.defineProperty(globalThis, $0, { value: () => { delete globalThis[$0]; done(undefined); }, configurable: true });
+     return p;`, [token], { result: { reference: true }, timeout: exec.callTimeout() }) as Promise<ivm.Reference>);
+  await session.call(exec, () => root.evaluate({ timeout: exec.callTimeout() }));
+  return promise;
+}

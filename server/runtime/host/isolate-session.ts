@@ -1,0 +1,348 @@
+/**
+ * One session = one isolate (with its own heap limit) + one context, inside a
+ * runtime host. Builds it (bootstrap, bridge, libraries), runs executions in
+ * it one at a time, stops them, answers completions and statistics.
+ *
+ * Every call into the isolate goes through `call()`: one at a time, in order,
+ * with the async isolated-vm APIs so the host's event loop (and the other
+ * sessions of this host) never wait for session code. Host functions reach the
+ * isolate only as ivm.Callbacks (arguments copied) or, for the two calls that
+ * must block the isolate (prompt, native modules), as References held in the
+ * bootstrap's closure; neither is ever visible to session code.
+ */
+import ivm from 'isolated-vm';
+import { statSync, readFileSync } from 'node:fs';
+import type { CompletionItem } from '../../protocol';
+import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
+import type { HostSessionSpec, SessionStats } from '../messages';
+import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
+import { Execution, Skipped, type ExecutionHost } from './execution';
+import { HostAlarm } from './timers';
+import { SourceMap } from './source-map';
+import { prepareSource, type PreparedSource } from './source';
+import { compileCached } from './script-cache';
+import { getNativeModule, moduleTable, type ModuleContext } from './modules';
+import { bridgeCallbacks, moduleReference, promptReference } from './session-bridge';
+import { Terminator } from './terminator';
+import { runModule } from './esm';
+
+export class StartError extends Error {
+  constructor(message: string, readonly code: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' = 'STARTUP_FAILED') {
+    super(message);
+  }
+}
+
+export interface SessionDeps {
+  /** The bootstrap script (strict mode) and a key that changes with its content. */
+  bootstrap: { code: string; key: string };
+  /** `prompt(message)` in session code: the daemon asks the client. */
+  prompt(executionId: string, message: string): Promise<string | null>;
+  /** V8 lost control of an isolate: the whole host must go. */
+  catastrophic(sessionId: string, message: string): void;
+  /** The isolate died while no execution was running. */
+  lost(sessionId: string, reason: string): void;
+}
+
+interface ControllerRefs {
+  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; resetTimers: ivm.Reference; complete: ivm.Reference;
+}
+
+const BOOT_TIMEOUT_MS = 5000;
+const LIBRARY_TIMEOUT_MS = 10000;
+const COMPLETE_TIMEOUT_MS = 250;
+
+export class IsolateSession implements ExecutionHost {
+  readonly id: string;
+  readonly memMb: number;
+  readonly sourceMaps = new Map<string, SourceMap>();
+  /** Rings at the earliest timer deadline of the isolate (see isolate/timers.ts). */
+  readonly alarm: HostAlarm;
+  readonly lexicalNames = new Set<string>();
+  context!: ivm.Context;
+  current: Execution | undefined;
+  private ctl!: ControllerRefs;
+  private readonly terminator: Terminator;
+  /** Set while a closed inspector session is being processed by the isolate (see terminator.ts). */
+  private terminatorFlush: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private calls = 0;
+  private disposed: string | undefined;
+  /** Pending prompt() answers; released (null) when an execution stops. */
+  readonly prompts = new Set<(value: string | null) => void>();
+  private readonly moduleState = new Map<string, unknown>();
+
+  private constructor(readonly spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
+    this.id = spec.sessionId;
+    this.memMb = spec.limits.memMb;
+    this.alarm = new HostAlarm(() => void this.fireTimers());
+    this.terminator = new Terminator(isolate);
+  }
+
+  static async create(spec: HostSessionSpec, deps: SessionDeps): Promise<IsolateSession> {
+    const isolate = new ivm.Isolate({
+      memoryLimit: spec.limits.memMb,
+      inspector: true,
+      onCatastrophicError: (message) => deps.catastrophic(spec.sessionId, message),
+    });
+    const session = new IsolateSession(spec, deps, isolate);
+    try {
+      await session.boot();
+      return session;
+    } catch (err) {
+      await session.dispose('startup failed', true);
+      if (err instanceof StartError) throw err;
+      throw new StartError(`Session runtime failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  // ------------------------------------------------------------ boot
+
+  private async boot(): Promise<void> {
+    this.context = await this.isolate.createContext();
+    const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
+    await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
+    const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
+    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules) };
+    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
+      arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
+    }) as ivm.Reference;
+    const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;
+    this.ctl = {
+      begin: await get('begin'), settle: await get('settle'), fire: await get('fire'),
+      resetTimers: await get('resetTimers'), complete: await get('complete'),
+    };
+    install.release();
+    controller.release();
+    for (const lib of this.spec.libraries) await this.loadLibrary(lib);
+  }
+
+  private async loadLibrary(lib: HostSessionSpec['libraries'][number]): Promise<void> {
+    let code: string;
+    let key: string;
+    try {
+      const st = statSync(lib.file);
+      key = `${st.size}:${st.mtimeMs}`;
+      code = readFileSync(lib.file, 'utf8');
+    } catch {
+      throw new StartError(`Library ${lib.name}@${lib.version} is not in the local cache (run libraries/install)`, 'LIBRARY_NOT_CACHED');
+    }
+    try {
+      const script = await compileCached(this.isolate, `lib:${lib.file}`, key, code, `<library:${lib.name}>`);
+      await script.run(this.context, { timeout: LIBRARY_TIMEOUT_MS });
+    } catch (err) {
+      throw new StartError(`Library ${lib.name}@${lib.version} failed to load: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const defined = await this.context.eval(`typeof globalThis[${JSON.stringify(lib.global)}] !== 'undefined'`, { timeout: 1000 });
+    if (defined !== true) throw new StartError(`Library ${lib.name}@${lib.version} did not define the global '${lib.global}'`);
+  }
+
+  moduleContext(exec: Execution | undefined): ModuleContext {
+    return {
+      sessionId: this.id, worktreePath: this.spec.worktreePath, capabilities: this.spec.capabilities,
+      limits: exec?.request.limits ?? this.spec.limits, signal: exec?.abort.signal ?? AbortSignal.abort(), state: this.moduleState,
+    };
+  }
+
+  // ------------------------------------------------------------ calls into the isolate
+
+  /** Runs `fn` when every earlier call has finished; skipped when `exec` is already stopping. */
+  call<T>(exec: Execution | undefined, fn: () => Promise<T>): Promise<T> {
+    this.calls++;
+    const run = async (): Promise<T> => {
+      try {
+        if (exec?.stopping) throw new Skipped();
+        if (this.disposed) throw new Error(`Isolate is disposed: ${this.disposed}`);
+        return await fn();
+      } finally {
+        this.calls--;
+      }
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.then(() => undefined, () => undefined);
+    return p;
+  }
+
+  inFlight(): number { return this.calls; }
+  pendingTimers(): number { return this.alarm.pending ? 1 : 0; }
+  clearTimers(): void { this.alarm.off(); }
+  disposedReason(): string | undefined { return this.disposed; }
+
+  releasePrompts(): void {
+    for (const settle of [...this.prompts]) settle(null);
+  }
+
+  terminate(): void {
+    if (this.disposed || this.isolate.isDisposed) return;
+    try {
+      this.terminator.terminate();
+    } catch {
+      void this.dispose('the running code could not be interrupted; its isolate was disposed');
+    }
+  }
+
+  /** Closes the inspector session used to stop code, if the isolate is idle; resolves once the isolate has processed that. */
+  private closeTerminator(): Promise<void> {
+    if (!this.terminatorFlush && this.calls === 0 && !this.isolate.isDisposed && this.terminator.closeIdle()) {
+      this.terminatorFlush = this.context.eval('0', { timeout: 1000 })
+        .then(() => undefined, () => undefined)
+        .then(() => new Promise<void>((resolve) => setTimeout(resolve, 20)))
+        .finally(() => { this.terminatorFlush = undefined; });
+    }
+    return this.terminatorFlush ?? Promise.resolve();
+  }
+
+  /** Ends the isolate (see terminator.ts for why the order matters). */
+  async dispose(reason: string, silent = false): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = reason;
+    this.alarm.off();
+    this.releasePrompts();
+    if (this.isolate.isDisposed) {
+      this.terminator.retire();
+    } else {
+      if (this.terminatorFlush) await this.terminatorFlush;
+      else if (this.calls === 0) await this.closeTerminator();
+      // Still open means busy: the session goes with the isolate and is kept referenced.
+      this.terminator.retire();
+      try {
+        this.isolate.dispose();
+      } catch {
+        // already disposed
+      }
+    }
+    for (const name of this.spec.modules) {
+      void Promise.resolve().then(() => getNativeModule(name)?.dispose?.(this.moduleContext(undefined))).catch(() => undefined);
+    }
+    if (!silent && !this.current) this.deps.lost(this.id, reason);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed !== undefined || this.isolate.isDisposed;
+  }
+
+  // ------------------------------------------------------------ executions
+
+  async execute(request: ExecRequest, send: (event: RuntimeEvent) => void): Promise<ExecOutcome> {
+    if (this.current) {
+      return { status: 'error', cpuMs: 0, wallMs: 0, error: { name: 'Error', message: 'Another execution is running in this session', stack: 'Error: Another execution is running in this session' } };
+    }
+    const exec = new Execution(this, request, send);
+    this.current = exec;
+    void this.run(exec);
+    const outcome = await exec.done;
+    if (this.current === exec) this.current = undefined;
+    // A failed allocation surfaces as a RangeError while isolated-vm disposes
+    // the isolate a moment later: after a failure, check that it is still there.
+    if (outcome.status === 'error' && !outcome.sessionCrashed && !this.isDisposed) {
+      await this.call(undefined, () => this.context.eval('0', { timeout: 1000 })).catch(() => undefined);
+    }
+    await this.closeTerminator();
+    if (outcome.sessionCrashed || this.isolate.isDisposed) {
+      const reason = outcome.sessionCrashed ?? `Memory limit of ${this.memMb} MB exceeded: the session's isolate was disposed`;
+      await this.dispose(reason, true);
+      outcome.sessionCrashed ??= reason;
+    }
+    await this.afterExecution(exec);
+    return outcome;
+  }
+
+  private async afterExecution(exec: Execution): Promise<void> {
+    for (const name of this.spec.modules) {
+      const module = getNativeModule(name);
+      if (!module?.onExecutionEnd) continue;
+      try {
+        await module.onExecutionEnd(this.moduleContext(exec));
+      } catch {
+        // a module's cleanup failing must not fail the execution after the fact
+      }
+    }
+  }
+
+  private async run(exec: Execution): Promise<void> {
+    try {
+      const prepared = await prepareSource(exec.request, this.spec.worktreePath, this.sourceMaps);
+      if (!prepared.ok) {
+        exec.onError(prepared.error);
+        return;
+      }
+      // The limits apply to the code from here: reading and transpiling the file is the host's time.
+      exec.start();
+      const file = exec.request.kind !== 'repl';
+      const args = file ? JSON.stringify(exec.request.args ?? {}) : '';
+      const env = file ? JSON.stringify(exec.request.env ?? {}) : '';
+      await this.call(exec, () => this.ctl.begin.apply(undefined, [args, env], { timeout: exec.callTimeout() }));
+      const result = prepared.source.module
+        ? await runModule(this, exec, prepared.source)
+        : await this.runScript(exec, prepared.source);
+      const settle = await this.call(exec, () => this.ctl.settle.apply(undefined, [result.derefInto()], {
+        result: { copy: true }, timeout: exec.callTimeout(),
+      }) as Promise<SettleResult>);
+      result.release();
+      if (settle.state === 'value') exec.onValue(settle.value);
+    } catch (err) {
+      exec.onCallError(err);
+    } finally {
+      exec.check();
+    }
+  }
+
+  private async runScript(exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
+    const script = await this.call(exec, () => this.isolate.compileScript(source.code, { filename: source.filename, lineOffset: source.lineOffset }));
+    const ref = await this.call(exec, () => script.run(this.context, { reference: true, timeout: exec.callTimeout() }) as Promise<ivm.Reference>);
+    script.release();
+    for (const name of source.lexicalNames) this.lexicalNames.add(name);
+    return ref;
+  }
+
+  private async fireTimers(): Promise<void> {
+    const exec = this.current;
+    if (!exec || exec.stopping) return;
+    try {
+      const next = await this.call(exec, () => this.ctl.fire.apply(undefined, [], { result: { copy: true }, timeout: exec.callTimeout() }) as Promise<number>);
+      if (typeof next === 'number' && next >= 0 && !exec.stopping) this.alarm.set(next);
+    } catch (err) {
+      exec.onCallError(err);
+    } finally {
+      exec.check();
+    }
+  }
+
+  cancel(executionId: string): void {
+    if (this.current?.id === executionId) this.current.cancel();
+  }
+
+  async close(): Promise<void> {
+    const exec = this.current;
+    if (exec) {
+      exec.cancel('Execution cancelled: the session was closed');
+      await exec.done;
+    }
+    await this.dispose('session closed', true);
+  }
+
+  async complete(code: string, cursor: number): Promise<CompletionItem[]> {
+    // While code runs the isolate is busy: answer nothing rather than wait.
+    if (this.isDisposed || this.calls > 0) return [];
+    try {
+      const items = await this.call(undefined, () => this.ctl.complete.apply(undefined, [code, cursor, [...this.lexicalNames]], {
+        arguments: { copy: true }, result: { copy: true }, timeout: COMPLETE_TIMEOUT_MS,
+      }) as Promise<CompletionEntry[]>);
+      return Array.isArray(items) ? items.map((i) => ({ label: String(i.label), kind: String(i.kind) })) : [];
+    } catch {
+      return [];
+    } finally {
+      this.current?.check();
+    }
+  }
+
+  async stats(): Promise<SessionStats> {
+    if (this.isDisposed) return { sessionId: this.id, heapUsedMb: 0, cpuMs: 0 };
+    try {
+      const heap = await this.isolate.getHeapStatistics();
+      const used = heap.used_heap_size + (heap.externally_allocated_size ?? 0);
+      return { sessionId: this.id, heapUsedMb: Math.round(used / 1048576 * 100) / 100, cpuMs: Math.round(Number(this.isolate.cpuTime) / 1e4) / 100 };
+    } catch {
+      return { sessionId: this.id, heapUsedMb: 0, cpuMs: 0 };
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Entry of a runtime-host child process (bundled to dist/runtime-host.js).
+ * The daemon forks it with `--no-node-snapshot` (isolated-vm needs it on
+ * Node 20) and an IPC channel; this file only routes messages to sessions.
+ *
+ * The host must never outlive the daemon: when the IPC channel closes it
+ * kills itself (process.exit can hang while an isolate is busy, and a dispose
+ * racing with exit was seen to segfault, hence SIGKILL). A V8 catastrophic
+ * error in any isolate (e.g. a heap OOM that memoryLimit did not catch) leaves
+ * that isolate's thread stuck forever: the host reports it and dies, and the
+ * daemon marks this host's sessions crashed.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
+import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
+
+function send(message: HostToDaemon): void {
+  if (process.connected) process.send!(message);
+}
+
+function die(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+}
+
+const bootstrapSource = readFileSync(path.join(__dirname, 'isolate-bootstrap.js'), 'utf8');
+const bootstrap = { code: `'use strict';\n${bootstrapSource}`, key: createHash('sha1').update(bootstrapSource).digest('hex') };
+
+const sessions = new Map<string, IsolateSession>();
+const prompts = new Map<number, (value: string | null) => void>();
+let promptSeq = 0;
+
+const deps: SessionDeps = {
+  bootstrap,
+  prompt(executionId, message) {
+    const promptId = ++promptSeq;
+    return new Promise((resolve) => {
+      prompts.set(promptId, resolve);
+      send({ type: 'prompt', promptId, executionId, message });
+    });
+  },
+  catastrophic(sessionId, message) {
+    const reason = `the runtime host died: V8 lost control of session ${sessionId}'s isolate (${message})`;
+    if (process.connected) process.send!({ type: 'fatal', reason } satisfies HostToDaemon, () => die());
+    setTimeout(die, 200).unref();
+  },
+  lost(sessionId, reason) {
+    sessions.delete(sessionId);
+    send({ type: 'sessionLost', sessionId, reason });
+  },
+};
+
+const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params']) => Promise<HostRequests[K]['result']> } = {
+  async create({ spec }) {
+    if (sessions.has(spec.sessionId)) throw new StartError(`Session ${spec.sessionId} already has a runtime`);
+    const s = await IsolateSession.create(spec, deps);
+    sessions.set(spec.sessionId, s);
+    return null;
+  },
+  async execute({ request }) {
+    const s = sessions.get(request.sessionId);
+    if (!s || s.isDisposed) {
+      const message = `The session's runtime is gone`;
+      return { status: 'error', cpuMs: 0, wallMs: 0, sessionCrashed: message, error: { name: 'Error', message, stack: `Error: ${message}` } };
+    }
+    const outcome = await s.execute(request, (event) => send({ type: 'event', executionId: request.executionId, event }));
+    if (outcome.sessionCrashed) sessions.delete(request.sessionId);
+    return outcome;
+  },
+  async complete({ sessionId, code, cursor }) {
+    return sessions.get(sessionId)?.complete(code, cursor) ?? [];
+  },
+  async close({ sessionId }) {
+    const s = sessions.get(sessionId);
+    sessions.delete(sessionId);
+    await s?.close();
+    return null;
+  },
+  async stats() {
+    return Promise.all([...sessions.values()].map((s) => s.stats()));
+  },
+  async shutdown() {
+    await Promise.all([...sessions.values()].map((s) => s.close()));
+    sessions.clear();
+    return null;
+  },
+};
+
+process.on('message', (raw: DaemonToHost) => {
+  switch (raw.type) {
+    case 'request': {
+      const handler = handlers[raw.op] as (p: unknown) => Promise<unknown>;
+      handler(raw.params).then(
+        (result) => send({ type: 'response', id: raw.id, ok: true, result: result ?? null }),
+        (err: unknown) => {
+          const error: HostError = { message: err instanceof Error ? err.message : String(err) };
+          const code = (err as { code?: unknown })?.code;
+          if (code === 'STARTUP_FAILED' || code === 'LIBRARY_NOT_CACHED' || code === 'SESSION_NOT_FOUND') error.code = code;
+          send({ type: 'response', id: raw.id, ok: false, error });
+        },
+      );
+      if (raw.op === 'shutdown') {
+        // Exit once answered; busy isolates make a clean exit hang, so kill instead after a moment.
+        setTimeout(die, 300).unref();
+      }
+      break;
+    }
+    case 'cancel':
+      sessions.get(raw.sessionId)?.cancel(raw.executionId);
+      break;
+    case 'promptReply': {
+      const resolve = prompts.get(raw.promptId);
+      prompts.delete(raw.promptId);
+      resolve?.(raw.value);
+      break;
+    }
+  }
+});
+
+process.on('disconnect', () => die());
+// A bug in this file must cost this host, never hang it.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`runtime-host ${process.pid}: ${err.stack ?? err}\n`);
+  send({ type: 'fatal', reason: `the runtime host failed: ${err.message}` });
+  setTimeout(die, 100);
+});
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`runtime-host ${process.pid}: unhandled rejection ${(err as Error)?.stack ?? err}\n`);
+});
+
+send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,182 @@
+/**
+ * REPL input → script text, the way Node's REPL does it:
+ *
+ * - `{ a: 1 }` alone is an object literal, not a block (wrapped in parens when
+ *   that parses);
+ * - top-level `await`: the input is wrapped in an async arrow function whose
+ *   last expression is returned, and its declarations are hoisted out of it
+ *   (`const x = await f()` → `let x; (async () => { void (x = await f()) })()`)
+ *   so that `x` is still there in the next input. As in Node, `const` becomes
+ *   `let` and functions/classes become assignments.
+ *
+ * Parsing uses acorn; the output keeps the user's line numbers (the wrapper
+ * and hoisted declarations sit on an extra first line: `lineOffset` -1).
+ */
+import * as acorn from 'acorn';
+
+export interface PreparedScript {
+  code: string;
+  /** Passed to compileScript so stack lines match the user's text. */
+  lineOffset: number;
+  /** Top-level let/const/class names the input declares (for completion). */
+  lexicalNames: string[];
+}
+
+type AnyNode = acorn.Node & Record<string, any>;
+
+const PARSE: acorn.Options = { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true };
+const WRAP_PREFIX = '(async () => {\n';
+const WRAP_SUFFIX = '\n})()';
+
+function tryParse(code: string, options: acorn.Options = PARSE): AnyNode | undefined {
+  try {
+    return acorn.parse(code, options) as AnyNode;
+  } catch {
+    return undefined;
+  }
+}
+
+function isFunction(node: AnyNode): boolean {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+function children(node: AnyNode): AnyNode[] {
+  const out: AnyNode[] = [];
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const v of value) if (v && typeof v.type === 'string') out.push(v);
+    } else if (value && typeof value.type === 'string') {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+/** Visits nodes outside nested functions and class bodies (where a top-level await can live). */
+function walkTop(node: AnyNode, visit: (n: AnyNode, parent: AnyNode | null) => void, parent: AnyNode | null = null): void {
+  visit(node, parent);
+  if (isFunction(node) || node.type === 'ClassBody') return;
+  for (const child of children(node)) walkTop(child, visit, node);
+}
+
+function patternNames(node: AnyNode | null, out: string[]): void {
+  if (!node) return;
+  switch (node.type) {
+    case 'Identifier': out.push(node.name); break;
+    case 'ObjectPattern': for (const p of node.properties) patternNames(p.type === 'RestElement' ? p.argument : p.value, out); break;
+    case 'ArrayPattern': for (const e of node.elements) patternNames(e, out); break;
+    case 'RestElement': patternNames(node.argument, out); break;
+    case 'AssignmentPattern': patternNames(node.left, out); break;
+  }
+}
+
+/** Top-level lexical names declared by a parsed script. */
+export function declaredLexicalNames(program: AnyNode): string[] {
+  const names: string[] = [];
+  for (const stmt of program.body as AnyNode[]) {
+    if (stmt.type === 'VariableDeclaration' && stmt.kind !== 'var') for (const d of stmt.declarations) patternNames(d.id, names);
+    if (stmt.type === 'ClassDeclaration' && stmt.id) names.push(stmt.id.name);
+  }
+  return names;
+}
+
+/** Top-level lexical names of a file's source, best effort (a parse error gives none). */
+export function scriptLexicalNames(source: string): string[] {
+  const program = tryParse(source);
+  return program ? declaredLexicalNames(program) : [];
+}
+
+function rewriteAwait(input: string): PreparedScript | undefined {
+  const program = tryParse(WRAP_PREFIX + input + WRAP_SUFFIX);
+  if (!program) return undefined;
+  const arrow = (program.body[0] as AnyNode).expression.callee as AnyNode;
+  const body = arrow.body.body as AnyNode[];
+  let hasAwait = false;
+  let hasReturn = false;
+  for (const stmt of body) {
+    walkTop(stmt, (n) => {
+      if (n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await)) hasAwait = true;
+      if (n.type === 'ReturnStatement') hasReturn = true;
+    });
+  }
+  if (!hasAwait || hasReturn) return undefined;
+
+  const offset = WRAP_PREFIX.length;
+  const edits: Array<{ at: number; end: number; text: string }> = [];
+  const hoisted: string[] = [];
+  const lexicalNames: string[] = [];
+  const hoist = (node: AnyNode) => {
+    const names: string[] = [];
+    for (const d of node.declarations) patternNames(d.id, names);
+    if (names.length) hoisted.push(`${node.kind === 'var' ? 'var' : 'let'} ${names.join(', ')}; `);
+    if (node.kind !== 'var') lexicalNames.push(...names);
+  };
+  const visit = (node: AnyNode, parent: AnyNode | null, topLevel: boolean) => {
+    if (node.type === 'VariableDeclaration' && (node.kind === 'var' || topLevel)) {
+      hoist(node);
+      if (parent && (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === node) {
+        // `for (var x of xs)` → `for (x of xs)`
+        edits.push({ at: node.start, end: node.start + node.kind.length, text: '' });
+        return;
+      }
+      // `const a = 1, b` → `void ((a = 1), (b=undefined))`
+      edits.push({ at: node.start, end: node.start + node.kind.length, text: node.declarations.length === 1 ? 'void' : 'void (' });
+      for (const d of node.declarations as AnyNode[]) {
+        edits.push({ at: d.start, end: d.start, text: '(' });
+        edits.push({ at: d.end, end: d.end, text: d.init ? ')' : '=undefined)' });
+      }
+      if (node.declarations.length !== 1) edits.push({ at: node.declarations[node.declarations.length - 1].end, end: node.declarations[node.declarations.length - 1].end, text: ')' });
+    } else if (node.type === 'FunctionDeclaration' && topLevel) {
+      hoisted.push(`var ${node.id.name}; `);
+      edits.push({ at: node.start, end: node.start, text: `this.${node.id.name} = ${node.id.name}; ` });
+    } else if (node.type === 'ClassDeclaration' && topLevel) {
+      hoisted.push(`let ${node.id.name}; `);
+      lexicalNames.push(node.id.name);
+      edits.push({ at: node.start, end: node.start, text: `${node.id.name}=` });
+    }
+  };
+  for (const stmt of body) walkTop(stmt, (n, parent) => visit(n, parent, n === stmt));
+  const last = body[body.length - 1];
+  if (last && last.type === 'ExpressionStatement') {
+    edits.push({ at: last.start, end: last.start, text: 'return (' });
+    edits.push({ at: last.expression.end, end: last.expression.end, text: ')' });
+  }
+  let out = '';
+  let pos = offset;
+  const source = WRAP_PREFIX + input + WRAP_SUFFIX;
+  edits.sort((a, b) => a.at - b.at || a.end - b.end);
+  for (const e of edits) {
+    out += source.slice(pos, e.at) + e.text;
+    pos = Math.max(pos, e.end);
+  }
+  out += source.slice(pos, offset + input.length);
+  return { code: `${hoisted.join('')}${WRAP_PREFIX}${out}${WRAP_SUFFIX}`, lineOffset: -1, lexicalNames };
+}
+
+export function prepareRepl(input: string, strict: boolean): PreparedScript {
+  let prepared: PreparedScript | undefined;
+  const program = tryParse(input);
+  if (program) {
+    // `{ a: 1 }` is meant as an object, as in Node's REPL.
+    if (/^\s*\{/.test(input) && /\}\s*;?\s*$/.test(input) && tryParse(`(${input.trim().replace(/;$/, '')})`)) {
+      prepared = { code: `(${input.trim().replace(/;$/, '')})`, lineOffset: 0, lexicalNames: [] };
+    } else {
+      prepared = { code: input, lineOffset: 0, lexicalNames: declaredLexicalNames(program) };
+    }
+  } else if (/\bawait\b/.test(input)) {
+    prepared = rewriteAwait(input);
+  }
+  // Anything else compiles as is, and V8 reports the syntax error.
+  prepared ??= { code: input, lineOffset: 0, lexicalNames: [] };
+  return strict ? strictScript(prepared) : prepared;
+}
+
+/** `'use strict'` on an extra first line; `void 0` keeps the directive out of the completion value. */
+export function strictScript(p: PreparedScript): PreparedScript {
+  const firstNewline = p.code.indexOf('\n');
+  if (p.lineOffset === -1 && firstNewline !== -1) {
+    return { ...p, code: `'use strict'; void 0; ${p.code}` };
+  }
+  return { ...p, code: `'use strict'; void 0;\n${p.code}`, lineOffset: p.lineOffset - 1 };
+}

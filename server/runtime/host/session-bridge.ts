@@ -1,0 +1,111 @@
+/**
+ * What a session's isolate may call in the host, built once per session and
+ * handed to the bootstrap, which keeps them in its closure. Callbacks copy
+ * their arguments and are defensive anyway (never trust what comes out of an
+ * isolate); the two References exist only because `prompt()` and native
+ * module calls must block the isolate (`applySyncPromise`) while the host
+ * waits asynchronously. Errors thrown back into the isolate carry a name and
+ * message only: a host stack trace would name host files.
+ */
+import ivm from 'isolated-vm';
+import type { RawException, RawValue } from '../isolate/bridge';
+import { isWorktreeFile } from './errors';
+import { getNativeModule } from './modules';
+import type { IsolateSession } from './isolate-session';
+
+const STANDARD: Record<string, ErrorConstructor> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+/**
+ * isolated-vm recreates a thrown Error inside the isolate from its class
+ * (for the built-in ones) or its `name` (for any other class), so the class
+ * must match the name.
+ */
+function cleanError(name: string, message: string): Error {
+  const Ctor = STANDARD[name] ?? ({ [name]: class extends Error {} } as Record<string, ErrorConstructor>)[name];
+  const err = new Ctor(message);
+  if (!STANDARD[name]) err.name = name;
+  err.stack = `${name}: ${message}`;
+  return err;
+}
+
+export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Callback> {
+  return {
+    emit: new ivm.Callback((level: unknown, text: unknown, path: unknown, line: unknown, column: unknown) => {
+      try {
+        const exec = session.current;
+        if (!exec) return false;
+        let location;
+        if (typeof path === 'string' && isWorktreeFile(path)) {
+          const l = Number(line) || 0;
+          const c = Number(column) || 0;
+          const mapped = session.sourceMaps.get(path)?.original(l, c);
+          location = { path, line: mapped?.line ?? l, column: mapped?.column ?? c };
+        }
+        return exec.onConsole(String(level), String(text), location);
+      } catch {
+        return false;
+      }
+    }),
+    wake: new ivm.Callback((delay: unknown) => {
+      const exec = session.current;
+      if (!exec || exec.stopping || typeof delay !== 'number') return;
+      if (delay < 0) session.alarm.off();
+      else session.alarm.set(delay);
+    }),
+    settled: new ivm.Callback((ok: unknown, value: unknown, error: unknown) => {
+      const exec = session.current;
+      if (!exec) return;
+      if (ok === true && value && typeof value === 'object') exec.onValue(value as RawValue);
+      else if (error && typeof error === 'object') exec.onError(error as RawException);
+    }),
+    uncaught: new ivm.Callback((error: unknown) => {
+      if (error && typeof error === 'object') session.current?.onError(error as RawException);
+    }),
+  };
+}
+
+/** `prompt(message)`: answered by the client through the daemon, or null when the execution is stopping. */
+export function promptReference(session: IsolateSession): ivm.Reference {
+  return new ivm.Reference(async (message: unknown): Promise<string | null> => {
+    const exec = session.current;
+    if (!exec || exec.stopping) return null;
+    return new Promise<string | null>((resolve) => {
+      const settle = (value: string | null) => {
+        session.prompts.delete(settle);
+        resolve(typeof value === 'string' ? value : null);
+      };
+      session.prompts.add(settle);
+      session.deps.prompt(exec.id, String(message)).then(settle, () => settle(null));
+    });
+  });
+}
+
+/** A native module function call (see modules.ts). */
+export function moduleReference(session: IsolateSession): ivm.Reference {
+  return new ivm.Reference(async (name: unknown, fn: unknown, args: unknown): Promise<unknown> => {
+    const exec = session.current;
+    if (!exec || exec.stopping) throw cleanError('Error', 'The execution is stopping');
+    const module = typeof name === 'string' && session.spec.modules.includes(name) ? getNativeModule(name) : undefined;
+    if (!module) throw cleanError('Error', `Invalid module '${String(name)}'`);
+    if (typeof fn !== 'string' || !module.functions.includes(fn)) throw cleanError('TypeError', `${module.name}.${String(fn)} is not a function`);
+    let result: unknown;
+    // When the execution stops, the call is abandoned at once even if the
+    // module ignores its abort signal: the isolate must not stay blocked in it
+    // (disposing an isolate blocked there was seen to hang the host).
+    let onAbort: (() => void) | undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      onAbort = () => reject(cleanError('Error', 'The execution was stopped during a module call'));
+      if (exec.abort.signal.aborted) onAbort();
+      else exec.abort.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      result = await Promise.race([Promise.resolve().then(() => module.call(session.moduleContext(exec), fn, Array.isArray(args) ? args : [])), abandoned]);
+    } catch (err) {
+      throw cleanError(err instanceof Error ? err.name : 'Error', err instanceof Error ? err.message : String(err));
+    } finally {
+      if (onAbort) exec.abort.signal.removeEventListener('abort', onAbort);
+    }
+    if (result === undefined || result === null || typeof result !== 'object') return result;
+    return new ivm.ExternalCopy(result).copyInto();
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * What to compile for an execution: REPL input (rewritten for top-level
+ * await, see repl-rewrite.ts) or a worktree file read here in the host
+ * (TypeScript transpiled by esbuild, with its source map kept so stack
+ * positions can be mapped back). Script names are worktree-relative paths for
+ * files and `<repl>` for REPL input: never an absolute host path.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExecRequest } from '../../core/ports';
+import type { ExceptionPayload } from '../../protocol';
+import { prepareRepl, scriptLexicalNames, strictScript } from './repl-rewrite';
+import { SourceMap } from './source-map';
+
+export interface PreparedSource {
+  code: string;
+  filename: string;
+  lineOffset: number;
+  lexicalNames: string[];
+  /** Run as an ES module (`.mjs`/`.mts`, or `runtime.esm`). */
+  module: boolean;
+}
+
+export type PrepareResult = { ok: true; source: PreparedSource } | { ok: false; error: ExceptionPayload };
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/** Lazily loaded: esbuild starts its service process on first use only. */
+let esbuild: typeof import('esbuild') | undefined;
+
+/** TypeScript → JavaScript, asynchronously: esbuild keeps one service process, and the host's event loop is not blocked. */
+export async function transpile(source: string, filename: string, format: 'esm' | undefined): Promise<{ code: string; map?: SourceMap }> {
+  esbuild ??= require('esbuild') as typeof import('esbuild');
+  const result = await esbuild.transform(source, {
+    loader: filename.endsWith('.tsx') ? 'tsx' : 'ts',
+    sourcefile: filename,
+    sourcemap: 'external',
+    format,
+    target: 'es2022',
+  });
+  return { code: result.code, map: result.map ? SourceMap.fromJson(result.map) : undefined };
+}
+
+export function isModuleFile(file: string, esm: boolean): boolean {
+  return esm || file.endsWith('.mjs') || file.endsWith('.mts');
+}
+
+/** `#!` has to be the very first thing of a script; with a prefix it would not be, so it becomes a comment. */
+function stripHashbang(source: string): string {
+  return source.startsWith('#!') ? `//${source.slice(2)}` : source;
+}
+
+export function fileError(name: string, message: string, file: string): ExceptionPayload {
+  return { name, message, stack: `${name}: ${message}\n    at ${file}` };
+}
+
+export async function prepareSource(request: ExecRequest, worktreePath: string, maps: Map<string, SourceMap>): Promise<PrepareResult> {
+  if (request.kind === 'repl') {
+    const repl = prepareRepl(request.code ?? '', request.runtime.strict);
+    return { ok: true, source: { ...repl, filename: '<repl>', module: false } };
+  }
+  const rel = (request.path ?? '').split(path.sep).join('/');
+  let text: string;
+  try {
+    text = await readFile(path.resolve(worktreePath, rel), 'utf8');
+  } catch (err) {
+    return { ok: false, error: fileError('Error', `Cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, rel) };
+  }
+  const module = isModuleFile(rel, request.runtime.esm);
+  if (TS_EXTENSIONS.has(path.extname(rel))) {
+    try {
+      const out = await transpile(text, rel, module ? 'esm' : undefined);
+      text = out.code;
+      if (out.map) maps.set(rel, out.map);
+    } catch (err) {
+      const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors?.[0];
+      const loc = first?.location;
+      const error = fileError('SyntaxError', first?.text ?? (err as Error).message, loc ? `${rel}:${loc.line}:${loc.column + 1}` : rel);
+      if (loc) error.location = { path: rel, line: loc.line, column: loc.column + 1 };
+      return { ok: false, error };
+    }
+  } else {
+    maps.delete(rel);
+  }
+  text = stripHashbang(text);
+  // Names for completion; a very large file is not parsed for them.
+  let prepared = { code: text, lineOffset: 0, lexicalNames: module || text.length > 512 * 1024 ? [] : scriptLexicalNames(text) };
+  if (request.runtime.strict && !module) prepared = strictScript(prepared);
+  return { ok: true, source: { ...prepared, filename: rel, module } };
+}

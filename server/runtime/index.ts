@@ -1,0 +1,126 @@
+/**
+ * The runtime: session isolates, kept alive in runtime-host child processes
+ * (see docs/runtime.md). `createRuntime()` is the daemon's RuntimePort; it is
+ * the only entry point of server/runtime, and nothing it hands out refers to
+ * an isolate: everything crossing it is plain data.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { RuntimeStartError, type ExecOutcome, type ExecRequest, type ExecSink, type RuntimePort, type SessionSpec } from '../core/ports';
+import type { CompletionItem } from '../protocol';
+import type { HostSessionSpec } from './messages';
+import { HostPool } from './pool/host-pool';
+import { HostRequestError } from './pool/host-process';
+
+export interface RuntimeOptions {
+  log?: (line: string) => void;
+  /** The bundled host; default `runtime-host.js` next to this file (the daemon runs from dist/cli.js). */
+  hostScript?: string;
+  /** Sessions sharing one host process (default 32; see docs/runtime.md for the memory figures). */
+  sessionsPerHost?: number;
+  /** A host above this RSS is killed, with its sessions (default 1536). */
+  hostMemoryCeilingMb?: number;
+}
+
+function defaultHostScript(): string {
+  const beside = path.join(__dirname, 'runtime-host.js');
+  if (existsSync(beside)) return beside;
+  // Running from sources (tsx): the built host in dist/.
+  return path.resolve(__dirname, '../../dist/runtime-host.js');
+}
+
+function hostSpec(spec: SessionSpec): HostSessionSpec {
+  return {
+    sessionId: spec.sessionId, worktreePath: spec.worktreePath, limits: spec.settings.limits, runtime: spec.settings.runtime,
+    resolver: spec.settings.resolver, modules: spec.modules, capabilities: spec.capabilities, libraries: spec.libraries,
+  };
+}
+
+const CREATE_TIMEOUT_MS = 20_000;
+const COMPLETE_TIMEOUT_MS = 2_000;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
+  const log = options.log ?? (() => undefined);
+  const lostListeners: Array<(sessionId: string, reason: string) => void> = [];
+  const pool = new HostPool({
+    hostScript: options.hostScript ?? defaultHostScript(),
+    sessionsPerHost: options.sessionsPerHost ?? 32,
+    hostMemoryCeilingMb: options.hostMemoryCeilingMb ?? 1536,
+    hostHeapMb: 256,
+    log,
+    onSessionLost: (sessionId, reason) => {
+      for (const listener of lostListeners) {
+        try {
+          listener(sessionId, reason);
+        } catch (err) {
+          log(`runtime: onSessionLost listener threw: ${String(err)}`);
+        }
+      }
+    },
+  });
+  pool.warm();
+
+  const gone = (request: ExecRequest, sink: ExecSink): ExecOutcome => {
+    const message = 'The session has no live runtime (it crashed or was closed)';
+    const error = { name: 'Error', message, stack: `Error: ${message}` };
+    try {
+      sink.event({ type: 'exception', ts: new Date().toISOString(), payload: error });
+    } catch {
+      // the sink's problem
+    }
+    return { status: 'error', error, cpuMs: 0, wallMs: 0, sessionCrashed: message };
+  };
+
+  return {
+    async createSession(spec) {
+      let host;
+      try {
+        host = await pool.place(spec.sessionId);
+      } catch (err) {
+        throw new RuntimeStartError(`No runtime host could be started: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      try {
+        await host.request('create', { spec: hostSpec(spec) }, CREATE_TIMEOUT_MS);
+      } catch (err) {
+        pool.release(spec.sessionId);
+        // A host that cannot build a session in that time is stuck: end it (its other sessions crash).
+        if (err instanceof HostRequestError && err.timedOut) host.kill(`the runtime host stopped responding: ${err.message}`);
+        const code = err instanceof HostRequestError && err.code === 'LIBRARY_NOT_CACHED' ? 'LIBRARY_NOT_CACHED' : 'STARTUP_FAILED';
+        throw new RuntimeStartError(err instanceof Error ? err.message : String(err), code);
+      }
+    },
+
+    async execute(request, sink) {
+      const host = pool.hostOf(request.sessionId);
+      if (!host) return gone(request, sink);
+      const outcome = await host.execute(request, sink);
+      if (outcome.sessionCrashed) pool.release(request.sessionId);
+      return outcome;
+    },
+
+    cancel(sessionId, executionId) {
+      pool.hostOf(sessionId)?.cancel(sessionId, executionId);
+    },
+
+    async complete(sessionId, code, cursor): Promise<CompletionItem[]> {
+      const host = pool.hostOf(sessionId);
+      if (!host) return [];
+      return host.request('complete', { sessionId, code, cursor }, COMPLETE_TIMEOUT_MS).catch(() => []);
+    },
+
+    async closeSession(sessionId) {
+      const host = pool.hostOf(sessionId);
+      if (host) await host.request('close', { sessionId }, CLOSE_TIMEOUT_MS).catch(() => undefined);
+      pool.release(sessionId);
+    },
+
+    onSessionLost(listener) {
+      lostListeners.push(listener);
+    },
+
+    summary: () => pool.summary(),
+
+    shutdown: () => pool.shutdown(),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Runs first in every session's isolate (bundled by esbuild as an IIFE into
+ * dist/isolate-bootstrap.js; the host runs it in strict mode). It captures the
+ * built-ins (primordials.ts) before any session code exists, then leaves one
+ * function on the global object, `__vmsInstall`, which the host calls once
+ * with its bridge callbacks and deletes at once. The bridge stays in this
+ * closure: session code can reach neither it nor anything of the host.
+ *
+ * Installed globals: console, setTimeout & co, queueMicrotask,
+ * structuredClone, TextEncoder, TextDecoder, URL, URLSearchParams, atob,
+ * btoa, DOMException, prompt, require, global.
+ */
+import * as P from './primordials';
+import type { Controller, HostBridge, InstallConfig, RawException } from './bridge';
+import { createConsole } from './console';
+import { createTimers } from './timers';
+import { describeError, describeValue } from './describe';
+import { DOMException, TextDecoder, TextEncoder, atob, btoa, structuredClone } from './web';
+import { URL, URLSearchParams } from './url';
+import { harden } from './harden';
+import { complete } from './complete';
+import * as T from './types';
+
+/** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
+interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[], options?: object): unknown }
+
+function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, config: InstallConfig): Controller {
+  delete (P.G as any).__vmsInstall;
+  harden(P.G);
+
+  // Uncaught errors are reported once per turn: the host ends the execution with the first.
+  const uncaught = (e: RawException) => bridge.uncaught(e);
+  const timers = createTimers(bridge, uncaught);
+
+  const define = (name: string, value: unknown) =>
+    P.ObjectDefineProperty(P.G, name, { value, writable: true, enumerable: false, configurable: true });
+
+  define('console', createConsole(bridge, config.console));
+  for (const [name, fn] of Object.entries(timers.globals)) define(name, fn);
+  define('structuredClone', structuredClone);
+  define('TextEncoder', TextEncoder);
+  define('TextDecoder', TextDecoder);
+  define('URL', URL);
+  define('URLSearchParams', URLSearchParams);
+  define('atob', atob);
+  define('btoa', btoa);
+  define('DOMException', DOMException);
+  define('global', P.G);
+  define('prompt', function prompt(message?: unknown): string | null {
+    const text = message === undefined ? '' : P.StringCtor(message);
+    // Blocks this isolate (not the host) until the host's promise settles.
+    const answer = promptRef.applySyncPromise(undefined, [text], { arguments: { copy: true } });
+    return typeof answer === 'string' ? answer : null;
+  });
+  define('require', makeRequire(moduleRef, config.modules));
+
+  return {
+    begin(argsJson, envJson) {
+      timers.reset();
+      if (argsJson !== '') define('__ARGS__', P.JSONParse(argsJson));
+      if (envJson !== '') define('__ENV__', P.JSONParse(envJson));
+    },
+    settle(value) {
+      if (!T.isPromise(value)) return { state: 'value', value: describeValue(value) };
+      try {
+        P.PromisePrototypeThen(value,
+          (v) => bridge.settled(true, describeValue(v), null),
+          (e) => bridge.settled(false, null, describeError(e)));
+      } catch {
+        // not a real promise after all (a fake prototype chain)
+        return { state: 'value', value: describeValue(value) };
+      }
+      return { state: 'pending' };
+    },
+    fire: () => timers.fire(),
+    resetTimers: () => timers.reset(),
+    complete,
+    describeError,
+  };
+}
+
+/** `require(name)`: only the native modules the template enabled; their functions call the host synchronously. */
+function makeRequire(moduleRef: SyncPromiseRef, modules: Record<string, string[]>) {
+  const cache = new P.MapCtor<string, object>();
+  return function require(name: unknown): object {
+    const key = P.StringCtor(name);
+    const cached = P.MapPrototypeGet(cache, key);
+    if (cached) return cached;
+    const functions = P.ObjectPrototypeHasOwnProperty(modules, key) ? modules[key] : undefined;
+    if (!functions) {
+      const enabled = P.ObjectKeys(modules);
+      throw new P.ErrorCtor(`Invalid module '${key}': ${enabled.length ? `this session can require ${P.ArrayPrototypeJoin(enabled, ', ')}` : 'no modules are enabled for this session'}`);
+    }
+    const api: Record<string, Function> = {};
+    for (const fn of functions) {
+      api[fn] = function (...args: unknown[]) {
+        return moduleRef.applySyncPromise(undefined, [key, fn, args], { arguments: { copy: true } });
+      };
+    }
+    P.ObjectFreeze(api);
+    P.MapPrototypeSet(cache, key, api);
+    return api;
+  };
+}
+
+P.ObjectDefineProperty(P.G, '__vmsInstall', { value: install, writable: false, enumerable: false, configurable: true });

@@ -1,0 +1,52 @@
+/**
+ * The contract between the host (server/runtime/host) and the code that runs
+ * inside each isolate. Types only: the host hands `HostBridge` functions in as
+ * ivm.Callbacks (arguments copied) when it installs the bootstrap, and calls
+ * the returned `Controller` through references it never gives to session code.
+ */
+
+/** Where something happened in a worktree file (1-based). */
+export interface BridgeLocation { path: string; line: number; column: number }
+
+/** Raw exception as seen inside the isolate; the host cleans the stack and finds the location. */
+export interface RawException { name: string; message: string; stack: string }
+
+export interface RawValue { type: string; preview: string; json?: unknown }
+
+export type SettleResult =
+  | { state: 'value'; value: RawValue }
+  | { state: 'pending' };
+
+export interface HostBridge {
+  /** A console call. Answers false when the execution is being stopped (further output is dropped). */
+  emit(level: string, text: string, path: string, line: number, column: number): boolean;
+  /** Sets the session's timer alarm to ring in `delay` ms (-1: no timer is pending). */
+  wake(delay: number): void;
+  /** The awaited result of the execution settled. */
+  settled(ok: boolean, value: RawValue | null, error: RawException | null): void;
+  /** An error nobody caught: thrown by a timer callback or a queued microtask. */
+  uncaught(error: RawException): void;
+}
+
+export interface InstallConfig {
+  /** `runtime.console`: false makes console a no-op. */
+  console: boolean;
+  /** Enabled native modules and their function names (see host/modules.ts). */
+  modules: Record<string, string[]>;
+}
+
+export interface CompletionEntry { label: string; kind: string }
+
+export interface Controller {
+  /** Before an execution: run-file arguments as JSON (or '' to leave `__ARGS__`/`__ENV__` as they are). */
+  begin(argsJson: string, envJson: string): void;
+  /** The completion value of the script; promises are awaited and reported through `settled`. */
+  settle(value: unknown): SettleResult;
+  /** The alarm rang: runs the due timers; answers the next delay, or -1 when none is left. */
+  fire(): number;
+  /** Forget every timer (after an execution was stopped). */
+  resetTimers(): void;
+  complete(code: string, cursor: number, lexicalNames: string[]): CompletionEntry[];
+  /** Describe a thrown value caught elsewhere (used for module evaluation results). */
+  describeError(error: unknown): RawException;
+}

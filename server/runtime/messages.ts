@@ -1,0 +1,54 @@
+/**
+ * The IPC contract between the daemon (pool/) and a runtime-host child
+ * process (host/). Node's `child_process` IPC channel carries these objects as
+ * JSON. Requests carry an id and get exactly one `response`; everything else is
+ * one-way. Only plain data crosses: no isolate objects ever leave a host.
+ */
+import type { Capability, CompletionItem, ExceptionPayload, Limits, Resolver, Runtime, ValuePayload } from '../protocol';
+import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../core/ports';
+
+/** What a host needs to build a session (SessionSpec minus nothing it cannot use). */
+export interface HostSessionSpec {
+  sessionId: string;
+  worktreePath: string;
+  limits: Limits;
+  runtime: Runtime;
+  resolver: Resolver;
+  modules: string[];
+  capabilities: Capability[];
+  libraries: Array<{ name: string; version: string; global: string; file: string }>;
+}
+
+export interface SessionStats { sessionId: string; heapUsedMb: number; cpuMs: number }
+
+/** Requests and their results. */
+export interface HostRequests {
+  create: { params: { spec: HostSessionSpec }; result: null };
+  execute: { params: { request: ExecRequest }; result: ExecOutcome };
+  complete: { params: { sessionId: string; code: string; cursor: number }; result: CompletionItem[] };
+  close: { params: { sessionId: string }; result: null };
+  stats: { params: Record<string, never>; result: SessionStats[] };
+  shutdown: { params: Record<string, never>; result: null };
+}
+export type HostOp = keyof HostRequests;
+
+export type DaemonToHost =
+  | { [K in HostOp]: { type: 'request'; id: number; op: K; params: HostRequests[K]['params'] } }[HostOp]
+  | { type: 'cancel'; sessionId: string; executionId: string }
+  | { type: 'promptReply'; promptId: number; value: string | null };
+
+/** Error answer of a request; `code` marks start failures the core maps to specific protocol errors. */
+export interface HostError { message: string; code?: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' | 'SESSION_NOT_FOUND' }
+
+export type HostToDaemon =
+  | { type: 'ready'; pid: number }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: HostError }
+  | { type: 'event'; executionId: string; event: RuntimeEvent }
+  | { type: 'prompt'; promptId: number; executionId: string; message: string }
+  /** A session died outside an execution (its isolate was disposed). */
+  | { type: 'sessionLost'; sessionId: string; reason: string }
+  /** The host is about to die (V8 catastrophic error); `reason` explains it to the sessions' users. */
+  | { type: 'fatal'; reason: string };
+
+export type { ExceptionPayload, ValuePayload };

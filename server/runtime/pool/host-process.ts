@@ -1,0 +1,208 @@
+/**
+ * One runtime-host child process, seen from the daemon: requests with
+ * answers, the executions it runs (events forwarded to their sinks as they
+ * arrive), and its death. A host dying for any reason (exit, signal, killed
+ * for memory or for not answering) never throws here: its running executions
+ * resolve as `error` with `sessionCrashed`, its idle sessions are reported
+ * lost, and pending requests reject.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ExecOutcome, ExecRequest, ExecSink } from '../../core/ports';
+import type { DaemonToHost, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
+
+export class HostRequestError extends Error {
+  constructor(message: string, readonly code?: HostError['code'], readonly timedOut = false) {
+    super(message);
+  }
+}
+
+interface Running { sessionId: string; sink: ExecSink; resolve: (o: ExecOutcome) => void; started: number; backstop: NodeJS.Timeout }
+
+/** How long past its wall limit an execution may go before the host counts as hung and is killed. */
+const BACKSTOP_GRACE_MS = 3000;
+
+export interface HostProcessOptions {
+  hostScript: string;
+  execArgv: string[];
+  log: (line: string) => void;
+  /** The host died; `idle` are its sessions that were not running an execution. */
+  onDeath: (host: HostProcess, reason: string, idle: string[]) => void;
+  onSessionLost: (host: HostProcess, sessionId: string, reason: string) => void;
+}
+
+export class HostProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly sessions = new Set<string>();
+  readonly ready: Promise<void>;
+  rssMb = 0;
+  dead: string | undefined;
+  private deathReason: string | undefined;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }>();
+  private readonly running = new Map<string, Running>();
+
+  constructor(private readonly opts: HostProcessOptions) {
+    this.child = fork(opts.hostScript, [], {
+      execArgv: opts.execArgv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.pid = this.child.pid ?? 0;
+    // stdout belongs to the daemon's protocol: whatever a host prints goes to the log.
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line.trim()) opts.log(`[runtime-host ${this.pid}] ${line}`);
+      });
+    }
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: HostToDaemon) => {
+        if (m.type === 'ready') {
+          this.child.off('message', onMessage);
+          resolve();
+        }
+      };
+      this.child.on('message', onMessage);
+      this.child.once('exit', () => reject(new Error(this.dead ?? 'the runtime host exited during startup')));
+    });
+    this.ready.catch(() => undefined);
+    this.child.on('message', (m: HostToDaemon) => this.onMessage(m));
+    this.child.on('error', (err) => {
+      this.deathReason ??= `the runtime host failed: ${err.message}`;
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    });
+    this.child.on('exit', (code, signal) => this.onExit(code, signal));
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  get busySessions(): Set<string> {
+    return new Set([...this.running.values()].map((r) => r.sessionId));
+  }
+
+  private post(message: DaemonToHost): void {
+    if (this.alive && this.child.connected) this.child.send(message);
+  }
+
+  request<K extends HostOp>(op: K, params: HostRequests[K]['params'], timeoutMs?: number): Promise<HostRequests[K]['result']> {
+    if (!this.alive) return Promise.reject(new HostRequestError(this.dead!));
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const entry: { resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout } = { resolve: resolve as (v: unknown) => void, reject };
+      if (timeoutMs) {
+        entry.timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new HostRequestError(`the runtime host did not answer ${op} within ${timeoutMs} ms`, undefined, true));
+        }, timeoutMs);
+      }
+      this.pending.set(id, entry);
+      this.post({ type: 'request', id, op, params } as DaemonToHost);
+    });
+  }
+
+  execute(request: ExecRequest, sink: ExecSink): Promise<ExecOutcome> {
+    return new Promise<ExecOutcome>((resolve) => {
+      const started = performance.now();
+      const backstop = setTimeout(() => {
+        this.kill(`the runtime host stopped responding: an execution ran ${BACKSTOP_GRACE_MS} ms past its wall time limit`);
+      }, request.limits.wallMs + BACKSTOP_GRACE_MS);
+      this.running.set(request.executionId, { sessionId: request.sessionId, sink, resolve, started, backstop });
+      this.request('execute', { request }).then(
+        (outcome) => this.endExecution(request.executionId, outcome),
+        (err: Error) => this.endExecution(request.executionId, this.crashOutcome(request.executionId, err.message)),
+      );
+    });
+  }
+
+  cancel(sessionId: string, executionId: string): void {
+    this.post({ type: 'cancel', sessionId, executionId });
+  }
+
+  /** Ends the host; `reason` becomes what its sessions report. */
+  kill(reason: string): void {
+    if (!this.alive) return;
+    this.deathReason ??= reason;
+    this.child.kill('SIGKILL');
+  }
+
+  private endExecution(executionId: string, outcome: ExecOutcome): void {
+    const run = this.running.get(executionId);
+    if (!run) return;
+    this.running.delete(executionId);
+    clearTimeout(run.backstop);
+    run.resolve(outcome);
+  }
+
+  /** The outcome of an execution whose host died under it; its closing event is emitted here. */
+  private crashOutcome(executionId: string, reason: string): ExecOutcome {
+    const run = this.running.get(executionId);
+    const error = { name: 'Error', message: `The session's runtime crashed: ${reason}`, stack: `Error: The session's runtime crashed: ${reason}` };
+    if (run) safely(() => run.sink.event({ type: 'exception', ts: new Date().toISOString(), payload: error }), this.opts.log);
+    const wallMs = run ? Math.round(performance.now() - run.started) : 0;
+    return { status: 'error', error, cpuMs: 0, wallMs, sessionCrashed: reason };
+  }
+
+  private onMessage(m: HostToDaemon): void {
+    switch (m.type) {
+      case 'response': {
+        const entry = this.pending.get(m.id);
+        if (!entry) return;
+        this.pending.delete(m.id);
+        if (entry.timer) clearTimeout(entry.timer);
+        if (m.ok) entry.resolve(m.result);
+        else entry.reject(new HostRequestError(m.error.message, m.error.code));
+        return;
+      }
+      case 'event': {
+        const run = this.running.get(m.executionId);
+        if (run) safely(() => run.sink.event(m.event), this.opts.log);
+        return;
+      }
+      case 'prompt': {
+        const run = this.running.get(m.executionId);
+        const answer = run ? Promise.resolve().then(() => run.sink.prompt(m.message)) : Promise.resolve(null);
+        answer.then(
+          (value) => this.post({ type: 'promptReply', promptId: m.promptId, value: typeof value === 'string' ? value : null }),
+          () => this.post({ type: 'promptReply', promptId: m.promptId, value: null }),
+        );
+        return;
+      }
+      case 'sessionLost':
+        this.sessions.delete(m.sessionId);
+        this.opts.onSessionLost(this, m.sessionId, m.reason);
+        return;
+      case 'fatal':
+        this.deathReason ??= m.reason;
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.dead) return;
+    const reason = this.deathReason ?? (signal ? `the runtime host was killed by ${signal}` : `the runtime host exited with code ${code}`);
+    this.dead = reason;
+    for (const [id, entry] of this.pending) {
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.reject(new HostRequestError(reason));
+      this.pending.delete(id);
+    }
+    const busy = this.busySessions;
+    for (const executionId of [...this.running.keys()]) this.endExecution(executionId, this.crashOutcome(executionId, reason));
+    const idle = [...this.sessions].filter((s) => !busy.has(s));
+    this.sessions.clear();
+    safely(() => this.opts.onDeath(this, reason, idle), this.opts.log);
+  }
+}
+
+function safely(fn: () => void, log: (line: string) => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log(`runtime: a listener threw: ${err instanceof Error ? err.stack : String(err)}`);
+  }
+}
