@@ -1,6 +1,9 @@
-#!/usr/bin/env -S node --no-node-snapshot
-// The installed command. The flag is for isolated-vm on Node 20+ (runtime
-// hosts are forked with it too); the bundle is built by `npm install` (prepare).
+#!/usr/bin/env node
+// The installed command; the bundles are built by `npm install` (prepare).
+// No --no-node-snapshot here on purpose: neither the CLI nor the daemon loads
+// isolated-vm. Isolates live only in runtime-host processes, which the daemon
+// forks with --no-node-snapshot (server/runtime/pool); starting every command
+// without the snapshot would cost ~20 ms for nothing.
 // `serve` goes straight to the daemon bundle: no CLI parser on the daemon's cold start
 // (`serve --help` stays with the CLI, which documents every command).
 const first = process.argv.slice(2).find((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--db');

@@ -51,7 +51,7 @@ export async function requireShared(dbPath: string, init: InitParams = {}): Prom
 export async function connectForRun(dbPath: string, init: InitParams = {}): Promise<DaemonClient> {
   const shared = await connectShared(dbPath, { start: false, init });
   if (shared) return shared;
-  const child = spawn(process.execPath, ['--no-node-snapshot', daemonScript(), 'serve', '--stdio', '--db', dbPath], {
+  const child = spawn(process.execPath, [daemonScript(), 'serve', '--stdio', '--db', dbPath], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,6 +1,6 @@
 /**
  * The connection to the vm-system daemon: a vscode-languageclient client whose
- * server is `node --no-node-snapshot dist/cli.js serve --stdio [--db PATH]`,
+ * server is `node dist/daemon.js serve --stdio --socket [--db PATH]`,
  * a process of its own (isolated-vm never loads in the extension host).
  * Started lazily on first use; restarted when it dies (at most 5 times in
  * 3 minutes), after which `onDidRestart` lets the session manager offer
@@ -160,7 +160,7 @@ export class DaemonClient implements vscode.Disposable {
   private nodePath = 'node';
 
   private createClient(): LanguageClient {
-    const cli = path.join(this.extensionPath, 'dist', 'cli.js');
+    const cli = path.join(this.extensionPath, 'dist', 'daemon.js');
     const serverOptions = async (): Promise<ChildProcess | StreamInfo> => {
       const dbPath = path.resolve(readConfig().dbPath ?? defaultDbPath(process.env, os.homedir()));
       const socketPath = socketPathFor(dbPath, os.tmpdir());

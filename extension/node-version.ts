@@ -32,8 +32,8 @@ export function expandHome(p: string | undefined, home: string): string | undefi
  * Arguments of the daemon's node process: stdio for us, and the socket derived
  * from the database (bare `--socket`) so that the CLI attaches to the same daemon.
  */
-export function daemonArgs(cliPath: string, dbPath: string): string[] {
-  return ['--no-node-snapshot', cliPath, 'serve', '--stdio', '--socket', '--db', dbPath];
+export function daemonArgs(daemonPath: string, dbPath: string): string[] {
+  return [daemonPath, 'serve', '--stdio', '--socket', '--db', dbPath];
 }
 
 export interface NodeRuntime {

@@ -28,7 +28,7 @@ async function startBackground(dbPath: string, socketPath: string): Promise<net.
   const logFd = openSync(logPath, 'a');
   const logStart = statSync(logPath).size;
   const child = spawn(process.execPath, [
-    '--no-node-snapshot', daemonScript(), 'serve', '--socket', '--db', dbPath, '--idle-timeout', String(idleTimeoutMs()),
+    daemonScript(), 'serve', '--socket', '--db', dbPath, '--idle-timeout', String(idleTimeoutMs()),
   ], { detached: true, stdio: ['ignore', logFd, logFd], cwd: path.dirname(dbPath) });
   closeSync(logFd);
   let exited = false;

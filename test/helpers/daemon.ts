@@ -57,7 +57,7 @@ export function makeWorktree(files: Record<string, string> = {}): string {
 export async function startDaemon(options: StartOptions = {}): Promise<TestDaemon> {
   const dir = tempDir();
   const dbPath = options.dbPath ?? path.join(dir, 'test.db');
-  const proc = spawn(process.execPath, ['--no-node-snapshot', DAEMON, 'serve', '--stdio', '--db', dbPath, ...(options.extraArgs ?? [])], {
+  const proc = spawn(process.execPath, [DAEMON, 'serve', '--stdio', '--db', dbPath, ...(options.extraArgs ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   });

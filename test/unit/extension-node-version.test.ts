@@ -21,8 +21,8 @@ test('settings paths and daemon arguments', () => {
   assert.equal(expandHome('~/x.db', '/home/u'), '/home/u/x.db');
   assert.equal(expandHome('  ', '/home/u'), undefined);
   assert.equal(expandHome('/abs', '/home/u'), '/abs');
-  assert.deepEqual(daemonArgs('/ext/dist/cli.js', '/d/x.db'),
-    ['--no-node-snapshot', '/ext/dist/cli.js', 'serve', '--stdio', '--socket', '--db', '/d/x.db']);
+  assert.deepEqual(daemonArgs('/ext/dist/daemon.js', '/d/x.db'),
+    ['/ext/dist/daemon.js', 'serve', '--stdio', '--socket', '--db', '/d/x.db']);
 });
 
 test('probing node: this one, a missing one, an old one', async () => {
