@@ -9,10 +9,11 @@
  * a flush depends on the bytes appended since the last one, never on the
  * size of the database.
  */
+import { fdatasyncSync, writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { StoreError } from './errors';
 import { HEADER_SIZE, encodeHeader, encodeRecord, type ImageIdentity } from './journal-format';
-import { readAll, writeAll, writeFileDurably } from './durable-files';
+import { readAll, writeFileDurably } from './durable-files';
 
 /** Past this much unflushed data, write it in the background even if nobody asked (bounds memory and the next flush). */
 const WRITE_BEHIND_BYTES = 1024 * 1024;
@@ -152,8 +153,10 @@ export class Journal {
         this.pending = [];
         this.pendingBytes = 0;
         this.inflightBytes = batch.length;
-        await writeAll(this.fh, batch, this.fileSize);
-        await this.fh.datasync();
+        // Synchronous on purpose: a group's write + fdatasync costs ~0.2 ms here, less
+        // than the two thread-pool hops the async calls would add to every acknowledgement.
+        writeAllSync(this.fh.fd, batch, this.fileSize);
+        fdatasyncSync(this.fh.fd);
         this.fileSize += batch.length;
         this.inflightBytes = 0;
         this.durableLsn = lastLsn;
@@ -184,4 +187,8 @@ export class Journal {
     this.inflightBytes = 0;
     for (const w of this.waiters.splice(0)) w.reject(this.failure);
   }
+}
+
+function writeAllSync(fd: number, buf: Buffer, position: number): void {
+  for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off, position + off);
 }
