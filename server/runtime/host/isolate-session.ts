@@ -44,7 +44,7 @@ export interface SessionDeps {
 }
 
 interface ControllerRefs {
-  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; resetTimers: ivm.Reference; complete: ivm.Reference;
+  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; complete: ivm.Reference;
 }
 
 const BOOT_TIMEOUT_MS = 5000;
@@ -108,8 +108,7 @@ export class IsolateSession implements ExecutionHost {
     }) as ivm.Reference;
     const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;
     this.ctl = {
-      begin: await get('begin'), settle: await get('settle'), fire: await get('fire'),
-      resetTimers: await get('resetTimers'), complete: await get('complete'),
+      begin: await get('begin'), settle: await get('settle'), fire: await get('fire'), complete: await get('complete'),
     };
     install.release();
     controller.release();

@@ -15,6 +15,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
 import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
+// fs, database, exec: registered into host/modules.ts (they run here, next to the isolates, never in the daemon)
+import '../../modules/register';
 
 function send(message: HostToDaemon): void {
   if (process.connected) process.send!(message);

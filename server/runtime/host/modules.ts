@@ -1,13 +1,12 @@
 /**
  * Native modules (`require('fs')`, `database`, `exec`) as the runtime host
  * sees them: a registry the module code plugs into. Nothing here knows what
- * the modules do; server/modules implements them and registers them in
- * `NATIVE_MODULES` below.
+ * the modules do; server/modules implements and registers them.
  *
  * How a call flows: session code calls `require('fs').readFileSync('a.txt')`;
  * the bootstrap turns that into a synchronous call from the isolate (the
- * isolate blocks, the host's event loop does not) to `callModule`, which finds
- * the module and calls `call(ctx, 'readFileSync', ['a.txt'])` with copied
+ * isolate blocks, the host's event loop does not) to the session's module
+ * reference (session-bridge.ts), which finds the module and calls `call(ctx, 'readFileSync', ['a.txt'])` with copied
  * arguments. The result (plain data, Uint8Array allowed) is copied back; a
  * thrown Error is rethrown inside the session with the same name and message.
  */
@@ -40,9 +39,8 @@ export interface NativeModule {
 }
 
 /**
- * The modules this runtime offers. server/modules adds its implementations
- * here, e.g. `import { fsModule } from '../../modules/fs';` and
- * `registerNativeModule(fsModule)` (or list them in the array).
+ * The modules this runtime offers, registered at host start by
+ * server/modules/register.ts (imported for that by host/main.ts).
  */
 const NATIVE_MODULES = new Map<string, NativeModule>();
 

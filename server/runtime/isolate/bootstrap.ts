@@ -73,9 +73,7 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
       return { state: 'pending' };
     },
     fire: () => timers.fire(),
-    resetTimers: () => timers.reset(),
     complete,
-    describeError,
   };
 }
 

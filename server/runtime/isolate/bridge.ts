@@ -44,9 +44,5 @@ export interface Controller {
   settle(value: unknown): SettleResult;
   /** The alarm rang: runs the due timers; answers the next delay, or -1 when none is left. */
   fire(): number;
-  /** Forget every timer (after an execution was stopped). */
-  resetTimers(): void;
   complete(code: string, cursor: number, lexicalNames: string[]): CompletionEntry[];
-  /** Describe a thrown value caught elsewhere (used for module evaluation results). */
-  describeError(error: unknown): RawException;
 }
