@@ -196,3 +196,15 @@ test('a file changed on disk is re-read on the next run', async () => {
   writeFileSync(path.join(worktree, 'v.js'), '"two"');
   assert.equal((await d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'v.js' })).result?.preview, 'two');
 });
+
+test('a run file can run again: its let/const/class stay in its own scope, var reaches the session', async () => {
+  const { session } = await openSession(d, { 'twice.js': 'const greeting = "hi";\nclass Point {}\nlet n = 1;\nvar shared = "visible";\nfunction helper() { return 7; }\ngreeting + n\n' });
+  for (let i = 0; i < 2; i++) {
+    const r = await d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'twice.js' });
+    assert.equal(r.status, 'ok', JSON.stringify(r.error));
+    assert.equal(r.result?.preview, 'hi1');
+  }
+  assert.deepEqual((await repl(session.id, '[typeof greeting, shared, helper()]')).result?.json, ['undefined', 'visible', 7]);
+  const thrown = await d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'twice.js' });
+  assert.equal(thrown.status, 'ok');
+});

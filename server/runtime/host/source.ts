@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecRequest } from '../../core/ports';
 import type { ExceptionPayload } from '../../protocol';
-import { prepareRepl, scriptLexicalNames, strictScript } from './repl-rewrite';
+import { prepareRepl, scriptLexicalNames, strictScript, type PreparedScript } from './repl-rewrite';
 import { SourceMap } from './source-map';
 
 export interface PreparedSource {
@@ -84,7 +84,21 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
   }
   text = stripHashbang(text);
   // Names for completion; a very large file is not parsed for them.
-  let prepared = { code: text, lineOffset: 0, lexicalNames: module || text.length > 512 * 1024 ? [] : scriptLexicalNames(text) };
+  let prepared = request.kind === 'run_file' && !module
+    ? fileScope(text)
+    : { code: text, lineOffset: 0, lexicalNames: module || text.length > 512 * 1024 ? [] : scriptLexicalNames(text) };
   if (request.runtime.strict && !module) prepared = strictScript(prepared);
   return { ok: true, source: { ...prepared, filename: rel, module } };
+}
+
+/**
+ * A run file's top-level `let`/`const`/`class` live in a block of their own,
+ * so running the same file again (Run File twice, every watch re-run) does
+ * not fail with "Identifier has already been declared". `var` and function
+ * declarations still reach the session's globals, and the block keeps the
+ * script's completion value. Startup files are not wrapped: defining the
+ * session's globals is what they are for.
+ */
+function fileScope(text: string): PreparedScript {
+  return { code: `{\n${text}\n}`, lineOffset: -1, lexicalNames: [] };
 }
