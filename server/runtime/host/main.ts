@@ -95,7 +95,11 @@ process.on('message', (raw: DaemonToHost) => {
     case 'request': {
       const handler = handlers[raw.op] as (p: unknown) => Promise<unknown>;
       handler(raw.params).then(
-        (result) => send({ type: 'response', id: raw.id, ok: true, result: result ?? null }),
+        (result) => {
+          send({ type: 'response', id: raw.id, ok: true, result: result ?? null });
+          // Every session is closed: nothing is left to wait for (the daemon watches for the exit, not the answer).
+          if (raw.op === 'shutdown') die();
+        },
         (err: unknown) => {
           const error: HostError = { message: err instanceof Error ? err.message : String(err) };
           const code = (err as { code?: unknown })?.code;
@@ -104,7 +108,7 @@ process.on('message', (raw: DaemonToHost) => {
         },
       );
       if (raw.op === 'shutdown') {
-        // Exit once answered; busy isolates make a clean exit hang, so kill instead after a moment.
+        // A session whose close hangs (a busy isolate) must not keep the host: die anyway after a moment.
         setTimeout(die, 300).unref();
       }
       break;

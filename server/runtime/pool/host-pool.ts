@@ -161,7 +161,9 @@ export class HostPool {
     await Promise.all(hosts.map(async (host) => {
       if (!host.alive) return;
       const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
-      void host.request('shutdown', {}, SHUTDOWN_GRACE_MS).catch(() => undefined);
+      // A host without sessions holds nothing worth a goodbye (the spare, or all closed already).
+      if (host.sessions.size === 0) host.kill('runtime shut down');
+      else void host.request('shutdown', {}, SHUTDOWN_GRACE_MS).catch(() => undefined);
       const timer = setTimeout(() => host.kill('runtime shut down'), SHUTDOWN_GRACE_MS);
       await exited;
       clearTimeout(timer);
