@@ -14,7 +14,7 @@ import { percentile, printTable, timeIt, type Row } from './table';
 
 const DEBOUNCE_MS = 100; // watch/start default
 
-async function execRepl(rows: Row[], runs: number): Promise<void> {
+export async function execRepl(rows: Row[], runs: number): Promise<void> {
   const d = cliDb();
   try {
     const session = await d.json<{ id: string }>(['session', 'create', '--template-id', 'default', '--worktree-path', makeWorktree()]);
@@ -41,7 +41,7 @@ async function execRepl(rows: Row[], runs: number): Promise<void> {
   }
 }
 
-async function watchLatency(rows: Row[], runs: number): Promise<void> {
+export async function watchLatency(rows: Row[], runs: number): Promise<void> {
   const d = cliDb();
   const cwd = makeWorktree({ 'w.js': 'console.log("mark-0")' });
   const watch = spawnCli(['watch', 'w.js'], { cwd, env: d.env });
@@ -75,4 +75,4 @@ async function main(): Promise<void> {
   printTable(rows);
 }
 
-void main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+if (require.main === module) void main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
