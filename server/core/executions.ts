@@ -40,6 +40,7 @@ export class ExecutionService {
   /** executions/repl and executions/runFile: errors for limits and cancellation, the execution otherwise. */
   async run(request: RunRequest, ctx: CallContext): Promise<ExecutionWithEvents> {
     const { execution, outcome, cancelledBy } = await this.runRaw(request, ctx);
+    if (outcome.refused) throw new DomainError(outcome.refused.code, outcome.refused.message, { path: request.path, executionId: execution.id });
     if (outcome.status === 'limit_exceeded') {
       throw new DomainError('OUTPUT_LIMIT_EXCEEDED', `execution ${execution.id} stopped: ${outcome.limit ?? 'output'} limit reached`,
         { executionId: execution.id, limit: outcome.limit ?? 'maxEvents' });

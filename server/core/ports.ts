@@ -130,6 +130,8 @@ export interface ExecOutcome {
   sessionCrashed?: string;
   /** For limit_exceeded: which limit (`maxEvents` or `maxOutputKb`). */
   limit?: 'maxEvents' | 'maxOutputKb';
+  /** The code was refused before it ran (an ES module import leaving the worktree): the request answers this code. */
+  refused?: { code: 'INVALID_PATH'; message: string };
 }
 
 export class RuntimeStartError extends Error {

@@ -236,7 +236,9 @@ describe('files', () => {
     assert.equal(late.outcome.error?.message, 'late failure');
     assert.deepEqual(late.outcome.error?.location, { path: 'esm/late.mjs', line: 2, column: 7 });
     assert.match((await s.runFile('esm/missing.mjs')).outcome.error!.message, /Cannot find module '\.\/nope\.js'/);
-    assert.match((await s.runFile('esm/escape.mjs')).outcome.error!.message, /Cannot find module/);
+    const escape = (await s.runFile('esm/escape.mjs')).outcome;
+    assert.match(escape.error!.message, /resolves outside the worktree/);
+    assert.equal(escape.refused?.code, 'INVALID_PATH');
   });
 
   test('strict mode', async () => {

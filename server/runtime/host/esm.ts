@@ -26,6 +26,11 @@ import { moduleTable } from './modules';
 
 const TS = /\.(m|c)?tsx?$/;
 
+/** An import that resolves outside the worktree: refused before any module code runs. */
+export class ImportRefused extends Error {
+  readonly code = 'INVALID_PATH' as const;
+}
+
 async function isFile(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isFile();
@@ -99,9 +104,14 @@ class ModuleGraph {
   private async locate(specifier: string, referrerDir: string): Promise<string | undefined> {
     const { resolver } = this.exec.request;
     const bases: string[] = [];
-    if (specifier.startsWith('./') || specifier.startsWith('../')) bases.push(path.resolve(referrerDir, specifier));
-    else if (specifier.startsWith('/')) {
-      if (resolver.allowAbsoluteRepoImports) bases.push(path.join(this.worktree, specifier));
+    const outside = (p: string): boolean => p !== this.worktree && !p.startsWith(this.worktree + path.sep);
+    if (specifier.startsWith('./') || specifier.startsWith('../')) {
+      const base = path.resolve(referrerDir, specifier);
+      if (outside(base)) throw new ImportRefused(`import '${specifier}' resolves outside the worktree`);
+      bases.push(base);
+    } else if (specifier.startsWith('/')) {
+      if (!resolver.allowAbsoluteRepoImports) throw new ImportRefused(`absolute import '${specifier}' is not allowed (resolver.allowAbsoluteRepoImports is off)`);
+      bases.push(path.join(this.worktree, specifier));
     } else {
       for (const root of resolver.roots) bases.push(path.resolve(this.worktree, root, specifier));
     }
@@ -111,7 +121,9 @@ class ModuleGraph {
       for (const candidate of candidates) {
         if (!(await isFile(candidate))) continue;
         const real = await realpath(candidate);
-        if (real !== this.rootReal && !real.startsWith(this.rootReal + path.sep)) continue;
+        if (real !== this.rootReal && !real.startsWith(this.rootReal + path.sep)) {
+          throw new ImportRefused(`import '${specifier}' resolves (through a link) outside the worktree`);
+        }
         return candidate;
       }
     }
@@ -127,13 +139,14 @@ export async function runModule(session: IsolateSession, exec: Execution, source
   await graph.load(abs, source.code, source.filename, path.dirname(abs));
   // The root imports the file by its own path, so the graph reuses it.
   const token = `__vmsModuleDone_${randomBytes(12).toString('hex')}`;
-  const rootCode = `import ${JSON.stringify('./' + source.filename)};\nglobalThis[${JSON.stringify(token)}]();\n`;
+  // The execution's value is the module's default export.
+  const rootCode = `import * as ns from ${JSON.stringify('./' + source.filename)};\nglobalThis[${JSON.stringify(token)}](ns.default);\n`;
   const root = await graph.load('<module-root>', rootCode, '<module-root>', worktree);
   await session.call(exec, () => root.instantiate(session.context, graph.link));
   // A promise settled by the root module's last line; the bootstrap reports it like any awaited result.
   const promise = await session.call(exec, () => session.context.evalClosure(
     `let done; const p = new Promise((r) => { done = r; });
-     Object.defineProperty(globalThis, $0, { value: () => { delete globalThis[$0]; done(undefined); }, configurable: true });
+     Object.defineProperty(globalThis, $0, { value: (v) => { delete globalThis[$0]; done(v); }, configurable: true });
      return p;`, [token], { result: { reference: true }, timeout: exec.callTimeout() }) as Promise<ivm.Reference>);
   await session.call(exec, () => root.evaluate({ timeout: exec.callTimeout() }));
   return promise;

@@ -13,6 +13,7 @@ import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { ConsoleLevel, ExceptionPayload, SourceLocation, ValuePayload, ValueType } from '../../protocol';
 import type { RawException, RawValue } from '../isolate/bridge';
 import { fromCopied, fromRaw, type SourceMaps } from './errors';
+import { ImportRefused } from './esm';
 import { Watchdog, type LimitKind } from './limits';
 import type ivm from 'isolated-vm';
 
@@ -53,6 +54,8 @@ export class Execution {
   private resolveDone!: (outcome: ExecOutcome) => void;
   private stopInfo: StopInfo | undefined;
   private failure: ExceptionPayload | undefined;
+  /** An ES module import refused before any code ran (the request answers its code). */
+  private refused: ExecOutcome['refused'];
   private crashed: string | undefined;
   private value: ValuePayload | undefined;
   private settled = false;
@@ -121,6 +124,11 @@ export class Execution {
   /** A call into the isolate rejected. */
   onCallError(err: unknown): void {
     if (this.finished || err instanceof Skipped) return;
+    if (err instanceof ImportRefused && !this.failure) {
+      this.refused = { code: err.code, message: err.message };
+      this.failure = { name: 'Error', message: err.message, stack: `Error: ${err.message}` };
+      return;
+    }
     const disposed = this.host.disposedReason() ?? (this.host.isolate.isDisposed ? 'the isolate was disposed' : undefined);
     const message = err instanceof Error ? err.message : '';
     if (/memory limit/i.test(message) || disposed) {
@@ -190,6 +198,7 @@ export class Execution {
     this.abort.abort();
     const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs() };
     if (this.crashed) outcome.sessionCrashed = this.crashed;
+    if (this.refused) outcome.refused = this.refused;
     if (this.stopInfo) {
       outcome.status = this.stopInfo.status;
       if (this.stopInfo.limit) outcome.limit = this.stopInfo.limit;
