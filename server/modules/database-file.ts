@@ -6,7 +6,7 @@
  * planted at the target rather than writing through it.
  */
 import { constants } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fromNodeError, nodeError } from './errors';
@@ -17,14 +17,17 @@ export const MAX_DATABASE_BYTES = 64 * 1024 * 1024;
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
 
-/** The file's bytes, or undefined when it does not exist yet. */
+/** The file's bytes, or undefined when it does not exist yet (in an existing directory). */
 export async function readDatabaseFile({ real, shown }: ResolvedPath): Promise<Uint8Array | undefined> {
   let handle;
   try {
     handle = await open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fromNodeError(err, 'open', shown);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromNodeError(err, 'open', shown);
+    // A new database: its directory must exist now, or the first save would fail where nobody sees it.
+    const dir = await stat(path.dirname(real)).catch(() => undefined);
+    if (!dir?.isDirectory()) throw nodeError('ENOENT', 'no such file or directory', 'open', shown);
+    return undefined;
   }
   try {
     const st = await handle.stat();

@@ -99,6 +99,7 @@ test('a file that is not a database, and database paths outside the worktree', a
   symlinkSync(outside, path.join(s.worktree, 'out'));
   symlinkSync(path.join(outside, 'planted.db'), path.join(s.worktree, 'dangling.db'));
   assert.equal(await s.thrown('require("database").configure("notes.txt")'), 'SqliteError: file is not a database');
+  assert.equal(await s.thrown('require("database").configure("no/such/dir.db")'), "Error: ENOENT: no such file or directory, open 'no/such/dir.db'");
   for (const p of ['../x.db', '/tmp/x.db', path.join(outside, 'abs.db'), 'out/linked.db', 'dangling.db']) {
     assert.match(await s.thrown(`require("database").configure(${JSON.stringify(p)})`), /^Error: INVALID_PATH: '.+' resolves outside the worktree$/, p);
   }

@@ -69,7 +69,7 @@ test('errors: missing command, bad arguments, unsupported options', async () => 
 
 test('timeoutMs kills the command and reports it', async () => {
   const started = Date.now();
-  const r = await s.value('require("exec").run("sh", ["-c", "echo before; exec sleep 30"], { timeoutMs: 200 })') as Record<string, unknown>;
+  const r = await s.value('require("exec").run("sh", ["-c", "echo before; exec sleep 30"], { timeoutMs: 500 })') as Record<string, unknown>;
   assert.deepEqual(r, { code: null, signal: 'SIGKILL', stdout: 'before\n', stderr: '', timedOut: true, truncated: false });
   assert.ok(Date.now() - started < 5000);
 });
@@ -87,7 +87,7 @@ test('what the command leaves running in its process group is killed when it exi
 });
 
 test('the execution\'s wallMs ends a long command and kills it', async () => {
-  const m = await moduleSession(d, { modules: ['exec'], limits: { wallMs: 700 } });
+  const m = await moduleSession(d, { modules: ['exec'], limits: { wallMs: 1000 } });
   const { pending, pid } = await startSleeper(m);
   const r = (await pending).execution!;
   assert.equal(r.status, 'timeout');
