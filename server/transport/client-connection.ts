@@ -1,5 +1,5 @@
 import {
-  createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter,
+  createMessageConnection, ResponseError, StreamMessageReader,
   type CancellationToken, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { Readable, Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import {
   type ResultOf,
 } from '../protocol';
 import { toResponseError, wireError } from './error-mapper';
+import { FrameWriter } from './frame-writer';
 import type { RequestContext, Route } from './routes';
 import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, strictJsonDecoder, type BadMessageParams } from './wire-decoder';
 
@@ -27,7 +28,7 @@ export interface ConnectionHost {
  * exit); socket clients only end their own connection.
  */
 export function serveClient(input: Readable, output: Writable, host: ConnectionHost, owner: boolean): MessageConnection {
-  const writer = new StreamMessageWriter(output);
+  const writer = new FrameWriter(output);
   const connection = createMessageConnection(new StreamMessageReader(input, { contentTypeDecoder: strictJsonDecoder }), writer);
   let initialized = false;
   let shuttingDown = false;

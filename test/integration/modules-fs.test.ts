@@ -71,6 +71,8 @@ test('errors read like Node\'s and name the path as written', async () => {
   for (const [input, expected] of cases) assert.equal(await s.thrown(input), expected, input);
   // the code leads the message, so session code can branch on it
   assert.equal(await s.value('try { require("fs").readFileSync("nope.txt") } catch (e) { e.message.split(":")[0] }'), 'ENOENT');
+  assert.equal(await s.value('try { require("fs").readFileSync("nope.txt") } catch (e) { e.code }'), 'ENOENT');
+  assert.equal(await s.value('try { require("fs").readFileSync("../x") } catch (e) { e.code }'), 'INVALID_PATH');
 });
 
 test('reads and writes are capped at 16 MB per call', async () => {

@@ -22,6 +22,8 @@ import { complete } from './complete';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
+const MODULE_ERROR_CODE = /^([A-Z][A-Z0-9_]+): /;
+
 interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[], options?: object): unknown }
 
 function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, config: InstallConfig): Controller {
@@ -92,7 +94,17 @@ function makeRequire(moduleRef: SyncPromiseRef, modules: Record<string, string[]
     const api: Record<string, Function> = {};
     for (const fn of functions) {
       api[fn] = function (...args: unknown[]) {
-        return moduleRef.applySyncPromise(undefined, [key, fn, args], { arguments: { copy: true } });
+        try {
+          return moduleRef.applySyncPromise(undefined, [key, fn, args], { arguments: { copy: true } });
+        } catch (error) {
+          // Only name and message cross the boundary; module messages start with
+          // their code (`ENOENT: …`, `INVALID_PATH: …`), so `e.code` works as in Node.
+          if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+            const match = P.RegExpPrototypeExec(MODULE_ERROR_CODE, (error as { message: string }).message);
+            if (match) P.ObjectDefineProperty(error, 'code', { value: match[1], writable: true, enumerable: true, configurable: true });
+          }
+          throw error;
+        }
       };
     }
     P.ObjectFreeze(api);
