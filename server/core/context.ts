@@ -15,4 +15,3 @@ export interface CallContext {
   signal?: AbortSignal;
 }
 
-export const NO_CONTEXT: CallContext = {};

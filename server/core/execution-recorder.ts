@@ -1,5 +1,5 @@
 import type { Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
-import type { ExecOutcome, RuntimeEvent, StorePort } from './ports';
+import type { ExecOutcome, StorePort } from './ports';
 
 const utf8 = new TextEncoder();
 
@@ -37,8 +37,6 @@ export class ExecutionRecorder {
       // A client that went away must not break the recording.
     }
   }
-
-  recordRuntime(event: RuntimeEvent): void { this.record(event); }
 
   finish(outcome: ExecOutcome, endedAt: string): ExecutionWithEvents {
     const execution: Execution = {

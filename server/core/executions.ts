@@ -13,6 +13,8 @@ export interface RunRequest {
   args?: Record<string, unknown>;
   env?: Record<string, unknown>;
   queue?: boolean;
+  /** The original execution this one re-runs (session replay). */
+  replayOf?: string;
 }
 
 /** Outcome of a run before it is turned into an answer (startup wants the outcome, clients want errors). */
@@ -82,6 +84,7 @@ export class ExecutionService {
     };
     if (request.input !== undefined) execution.input = request.input;
     if (request.path !== undefined) execution.path = request.path;
+    if (request.replayOf !== undefined) execution.replayOf = request.replayOf;
     const push = ctx.onEvent ? (event: Event) => ctx.onEvent!(live.id, event) : undefined;
     const recorder = new ExecutionRecorder(execution, this.store, limits.maxEvents, push);
     const echo: InputEchoPayload = request.kind === 'repl' ? { text: request.input ?? '' } : { path: request.path ?? '', args: execution.args };
@@ -92,7 +95,7 @@ export class ExecutionService {
       args: execution.args, env: execution.env, limits, resolver: live.settings.resolver, runtime: live.settings.runtime,
       eventsUsed: recorder.events.length,
     }, {
-      event: (event) => recorder.recordRuntime(event),
+      event: (event) => recorder.record(event),
       prompt: (message) => (ctx.prompt ? ctx.prompt(executionId, message) : Promise.resolve(null)),
     });
 

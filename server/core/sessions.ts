@@ -76,9 +76,10 @@ export class SessionService {
     const session = this.get(sessionId);
     const template = this.store.getTemplate(session.templateId);
     if (!template) throw notFound('TEMPLATE_NOT_FOUND', session.templateId);
-    // What to bring back: successful user executions, oldest first, recorded before this restart.
+    // What to bring back: successful user executions, oldest first, recorded before this restart;
+    // earlier replays are left out, since their originals are replayed again.
     const history = replay
-      ? this.store.listSessionHistory(sessionId).filter((e) => e.status === 'ok' && (e.kind === 'repl' || e.kind === 'run_file'))
+      ? this.store.listSessionHistory(sessionId).filter((e) => e.status === 'ok' && (e.kind === 'repl' || e.kind === 'run_file') && !e.replayOf)
       : [];
     if (this.live.find(sessionId)) {
       await this.executions.stopSession(sessionId);
@@ -92,7 +93,7 @@ export class SessionService {
     const ready = await this.start(restarting, template, ctx);
     for (const past of history) {
       await this.executions.runRaw({
-        sessionId, kind: past.kind, input: past.input, path: past.path, args: past.args, env: past.env,
+        sessionId, kind: past.kind, input: past.input, path: past.path, args: past.args, env: past.env, replayOf: past.id,
       }, ctx).catch(() => undefined); // a file that is gone now is simply not replayed
     }
     return this.store.getSession(sessionId) ?? ready;

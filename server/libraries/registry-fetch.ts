@@ -7,7 +7,7 @@ import * as tar from 'tar';
 import type { CatalogEntry } from './catalog';
 
 /** `VM_SYSTEM_REGISTRY`, else npm's own setting, else the public registry. */
-export function registryUrl(env: NodeJS.ProcessEnv = process.env): string {
+function registryUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.VM_SYSTEM_REGISTRY || env.npm_config_registry || 'https://registry.npmjs.org/').replace(/\/?$/, '/');
 }
 

@@ -224,6 +224,8 @@ export const Execution = z.object({
   result: ValuePayload.optional(),
   error: ExceptionPayload.optional(),
   metrics: ExecutionMetrics,
+  /** Set on executions that `sessions/restart {replay: true}` re-ran: the id of the original. */
+  replayOf: Id.optional(),
 });
 export type Execution = z.infer<typeof Execution>;
 

@@ -79,7 +79,7 @@ export function sessionParams(s: Session): SqlValue[] {
 // ---------------------------------------------------------------- executions
 
 export const EXECUTION_COLUMNS =
-  'id, session_id, kind, input, path, args_json, env_json, status, started_at, ended_at, result_json, error_json, metrics_json';
+  'id, session_id, kind, input, path, args_json, env_json, status, started_at, ended_at, result_json, error_json, metrics_json, replay_of';
 
 export function executionFromRow(r: Row): Execution {
   // Built in the documented key order (id, sessionId, kind, input?, path?, args, ...) so JSON reads naturally.
@@ -94,6 +94,7 @@ export function executionFromRow(r: Row): Execution {
   if (r[10] !== null) e.result = json(r[10]);
   if (r[11] !== null) e.error = json(r[11]);
   e.metrics = json(r[12]);
+  if (r[13] !== null && r[13] !== undefined) e.replayOf = str(r[13]);
   return e as Execution;
 }
 
@@ -101,7 +102,7 @@ export function executionParams(e: Execution): SqlValue[] {
   return [
     e.id, e.sessionId, e.kind, e.input ?? null, e.path ?? null, toJson(e.args ?? {}), toJson(e.env ?? {}), e.status,
     e.startedAt, e.endedAt ?? null, e.result === undefined ? null : toJson(e.result),
-    e.error === undefined ? null : toJson(e.error), toJson(e.metrics),
+    e.error === undefined ? null : toJson(e.error), toJson(e.metrics), e.replayOf ?? null,
   ];
 }
 

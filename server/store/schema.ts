@@ -58,6 +58,11 @@ export const MIGRATIONS: readonly Migration[] = [
         payload_json TEXT NOT NULL, PRIMARY KEY (exec_ord, seq)) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'executions remember what they replayed',
+    sql: 'ALTER TABLE executions ADD COLUMN replay_of TEXT;',
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -65,11 +65,11 @@ const PUT_SESSION = `INSERT INTO sessions (id, template_id, workspace_id, base_c
     base_commit_oid = excluded.base_commit_oid, worktree_path = excluded.worktree_path, status = excluded.status,
     created_at = excluded.created_at, closed_at = excluded.closed_at, last_error = excluded.last_error`;
 
-const PUT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const PUT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, kind = excluded.kind, input = excluded.input,
     path = excluded.path, args_json = excluded.args_json, env_json = excluded.env_json, status = excluded.status,
     started_at = excluded.started_at, ended_at = excluded.ended_at, result_json = excluded.result_json,
-    error_json = excluded.error_json, metrics_json = excluded.metrics_json`;
+    error_json = excluded.error_json, metrics_json = excluded.metrics_json, replay_of = excluded.replay_of`;
 
 function insertTemplate(c: Connection, t: TemplateDetail): OpResult {
   c.run(INSERT_TEMPLATE, templateParams(t));

@@ -110,6 +110,11 @@ test('sessions/restart: a fresh runtime, or the state replayed', async () => {
   const replayed = await d.call(P.SessionsRestart, { sessionId: session.id, replay: true });
   assert.equal(replayed.status, 'ready');
   assert.equal((await repl(session.id, 'counter')).result?.preview, '42');
+  // A second replay re-runs the originals, not the first replay as well.
+  await d.call(P.SessionsRestart, { sessionId: session.id, replay: true });
+  assert.equal((await repl(session.id, 'counter')).result?.preview, '42');
+  const replays = (await d.call(P.ExecutionsList, { sessionId: session.id, limit: 100 })).executions.filter((e) => e.replayOf);
+  assert.ok(replays.length >= 4 && replays.every((e) => e.status === 'ok'));
   await d.call(P.SessionsRestart, { sessionId: session.id });
   assert.equal((await repl(session.id, 'typeof counter')).result?.preview, 'undefined');
   await d.call(P.SessionsClose, { sessionId: session.id });
