@@ -44,7 +44,10 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
 
   const ctxFor = (token: CancellationToken): RequestContext => {
     const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
+    // A $/cancelRequest that arrived before the request was dispatched leaves a token that is
+    // already cancelled and whose event never fires (vscode-jsonrpc's CancellationToken.Cancelled).
+    if (token.isCancellationRequested) abort.abort();
+    else token.onCancellationRequested(() => abort.abort());
     return {
       signal: abort.signal,
       onEvent: (sessionId, event) => void connection.sendNotification(ExecutionEventNotification.type,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import * as P from '../../server/protocol';
 import { errorOf, openSession, startDaemon, type TestDaemon } from '../helpers/daemon';
 
@@ -129,4 +130,15 @@ test('sessions/complete: globals and properties after a dot', async () => {
   const props = await d.call(P.SessionsComplete, { sessionId: session.id, code: 'myConfig.', cursor: 9 });
   assert.deepEqual(props.items.map((i) => i.label).filter((l) => ['alpha', 'beta'].includes(l)).sort(), ['alpha', 'beta']);
   assert.equal((await errorOf(d.call(P.SessionsComplete, { sessionId: session.id, code: 'x', cursor: 5 }))).code, 'VALIDATION_ERROR');
+});
+
+test('a $/cancelRequest sent right behind its request still cancels it', async () => {
+  const { session } = await openSession(d);
+  for (let i = 0; i < 5; i++) {
+    const source = new CancellationTokenSource();
+    const run = d.connection.sendRequest(P.ExecutionsRepl.type, { sessionId: session.id, input: 'await new Promise((r) => setTimeout(r, 20000))' }, source.token);
+    source.cancel();
+    assert.equal((await errorOf(run)).code, 'REQUEST_CANCELLED');
+  }
+  assert.equal((await repl(session.id, '1')).result?.preview, '1');
 });
