@@ -33,8 +33,8 @@ export async function execRepl(rows: Row[], runs: number): Promise<void> {
     }
     const node = percentile(samples.node, 50);
     rows.push({ name: '`vm-system exec repl S 1+1`, warm shared daemon (bin shim)', value: percentile(samples.bin, 50), baseline: node, baselineName: 'node -e 1+1', target: '≥ 5× faster than node -e' });
-    rows.push({ name: '`node dist/cli.js exec repl S 1+1` (no shim flags)', value: percentile(samples.bundle, 50), baseline: node, baselineName: 'node -e 1+1' });
-    rows.push({ name: '`node --no-node-snapshot -e 1+1`', value: percentile(samples.nodeNoSnap, 50), baseline: node, baselineName: 'node -e 1+1' });
+    rows.push({ name: '`node dist/cli.js exec repl S 1+1` (the bundle, no shim)', value: percentile(samples.bundle, 50), baseline: node, baselineName: 'node -e 1+1' });
+    rows.push({ name: '`node --no-node-snapshot -e 1+1` (what the flag would cost)', value: percentile(samples.nodeNoSnap, 50), baseline: node, baselineName: 'node -e 1+1' });
     await d.run(['session', 'close', session.id]);
   } finally {
     await d.stop();
