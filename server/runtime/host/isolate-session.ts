@@ -50,6 +50,7 @@ interface ControllerRefs {
 const BOOT_TIMEOUT_MS = 5000;
 const LIBRARY_TIMEOUT_MS = 10000;
 const COMPLETE_TIMEOUT_MS = 250;
+const SYNC_COMPILE_LIMIT = 16 * 1024;
 
 export class IsolateSession implements ExecutionHost {
   readonly id: string;
@@ -269,7 +270,9 @@ export class IsolateSession implements ExecutionHost {
       const file = exec.request.kind !== 'repl';
       const args = file ? JSON.stringify(exec.request.args ?? {}) : '';
       const env = file ? JSON.stringify(exec.request.env ?? {}) : '';
-      await this.call(exec, () => this.ctl.begin.apply(undefined, [args, env], { timeout: exec.callTimeout() }));
+      // Synchronous on purpose: begin only stores the copied args/env (no user code), and an async
+      // call costs a hop to the isolate's thread and back on every execution.
+      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env], { timeout: exec.callTimeout() }));
       const result = prepared.source.module
         ? await runModule(this, exec, prepared.source)
         : await this.runScript(exec, prepared.source);
@@ -286,7 +289,10 @@ export class IsolateSession implements ExecutionHost {
   }
 
   private async runScript(exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
-    const script = await this.call(exec, () => this.isolate.compileScript(source.code, { filename: source.filename, lineOffset: source.lineOffset }));
+    // Compiling runs no user code; small inputs compile faster than a thread hop, large ones go async.
+    const script = await this.call(exec, async () => (source.code.length < SYNC_COMPILE_LIMIT
+      ? this.isolate.compileScriptSync(source.code, { filename: source.filename, lineOffset: source.lineOffset })
+      : this.isolate.compileScript(source.code, { filename: source.filename, lineOffset: source.lineOffset })));
     const ref = await this.call(exec, () => script.run(this.context, { reference: true, timeout: exec.callTimeout() }) as Promise<ivm.Reference>);
     script.release();
     for (const name of source.lexicalNames) this.lexicalNames.add(name);
