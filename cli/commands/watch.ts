@@ -1,6 +1,6 @@
 /** `vm-system watch FILE`: re-run a file on every change until Ctrl-C. */
 import type { Command } from 'commander';
-import { WatchDidRun, WatchStart, WatchStop, type Execution } from '../../server/protocol';
+import { WatchDidEnd, WatchDidRun, WatchStart, WatchStop, type Execution } from '../../server/protocol';
 import { requireShared } from '../connect';
 import { CliExit, EXIT } from '../exit-codes';
 import { statusColor, stderrPaint, stdoutPaint, type Paint } from '../format/color';
@@ -31,12 +31,17 @@ export function registerWatch(program: Command): void {
         const printer = new EventPrinter(processOut, { outPaint: paint, errPaint });
         for (const event of run.events) printer.print(event);
       });
-      let stop: (reason: 'signal' | 'lost') => void = () => undefined;
-      const stopped = new Promise<'signal' | 'lost'>((resolve) => { stop = resolve; });
+      let stop: (reason: 'signal' | 'lost' | 'ended') => void = () => undefined;
+      const stopped = new Promise<'signal' | 'lost' | 'ended'>((resolve) => { stop = resolve; });
+      client.connection.onNotification(WatchDidEnd.type, (end) => {
+        if (end.watchId !== watchId) return;
+        if (!json) process.stderr.write(errPaint.dim(`watch ended: ${end.reason}\n`));
+        stop('ended');
+      });
       const onSignal = (): void => stop('signal');
       for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
       void client.closed.then(() => stop('lost'));
-      let reason: 'signal' | 'lost' = 'signal';
+      let reason: 'signal' | 'lost' | 'ended' = 'signal';
       try {
         watchId = (await client.call(WatchStart, { sessionId: scope.session.id, path: toWorktreePath(file, scope.session.worktreePath) })).watchId;
         if (!json) process.stderr.write(errPaint.dim(`watching ${file} in session ${scope.session.id} — Ctrl-C to stop\n`));

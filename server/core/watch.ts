@@ -5,7 +5,10 @@ import type { ExecutionService } from './executions';
 import type { LiveSessions } from './live-sessions';
 import type { FileWatch, FilesPort, IdPort, WatcherPort } from './ports';
 
-export interface WatchListener { didRun(watchId: string, execution: Execution, events: Event[]): void }
+export interface WatchListener {
+  didRun(watchId: string, execution: Execution, events: Event[]): void;
+  didEnd?(watchId: string, reason: string): void;
+}
 
 interface Watch {
   watchId: string;
@@ -13,6 +16,8 @@ interface Watch {
   path: string;
   debounceMs: number;
   files: FileWatch;
+  /** Told when the watch ends without watch/stop. */
+  onEnd?: (reason: string) => void;
   timer?: ReturnType<typeof setTimeout>;
   running: boolean;
   /** A change came in during a run: exactly one more run follows. */
@@ -36,7 +41,7 @@ export class WatchService {
     private readonly ids: IdPort,
   ) {}
 
-  start(params: { sessionId: string; path: string; debounceMs: number; runOnStart: boolean }, ctx: CallContext & { didRun: WatchListener['didRun'] }): { watchId: string } {
+  start(params: { sessionId: string; path: string; debounceMs: number; runOnStart: boolean }, ctx: CallContext & WatchListener): { watchId: string } {
     const live = this.live.require(params.sessionId);
     const check = this.files.resolveFile(live.worktreePath, params.path);
     if (!check.ok) throw new DomainError(check.code, check.message, { path: params.path });
@@ -45,6 +50,7 @@ export class WatchService {
       watchId, sessionId: live.id, path: check.relativePath, debounceMs: params.debounceMs, running: false, again: false, stopped: false,
       files: this.watcher.watch(this.watchedPaths(live.worktreePath, check.relativePath, live.settings.resolver.extensions), () => this.changed(watch, ctx)),
     };
+    watch.onEnd = ctx.didEnd && ((reason) => ctx.didEnd!(watchId, reason));
     this.watches.set(watchId, watch);
     if (params.runOnStart) void this.run(watch, ctx);
     return { watchId };
@@ -67,7 +73,11 @@ export class WatchService {
 
   /** The session ended: its watches end with it. */
   sessionEnded(sessionId: string): void {
-    for (const watch of this.watches.values()) if (watch.sessionId === sessionId) void this.end(watch);
+    for (const watch of this.watches.values()) {
+      if (watch.sessionId !== sessionId) continue;
+      void this.end(watch);
+      watch.onEnd?.(`session ${sessionId} ended`);
+    }
   }
 
   async stopAll(): Promise<void> {

@@ -14,6 +14,10 @@ export const WatchStop = request('watch/stop', z.strictObject({ watchId: Id }), 
 export const WatchList = request('watch/list', z.strictObject({ sessionId: Id.optional() }).optional(),
   z.object({ watches: z.array(WatchInfo) }), 'Live watches.');
 
+export const WatchDidEnd = notification('watch/didEnd',
+  z.object({ watchId: Id, reason: z.string() }),
+  'Addition to v1: a watch ended without watch/stop (its session closed or crashed); sent to the client that started it.', 'serverToClient');
+
 export const WatchDidRun = notification('watch/didRun',
   z.object({ watchId: Id, execution: Execution, events: z.array(Event) }),
   'One watch run finished.', 'serverToClient');

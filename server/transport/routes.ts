@@ -7,6 +7,8 @@ import type { CallContext } from '../core/context';
 export interface RequestContext extends CallContext {
   /** Sends watch/didRun to the client that started the watch. */
   didRun?(watchId: string, execution: P.Execution, events: P.Event[]): void;
+  /** Sends watch/didEnd to the client that started the watch. */
+  didEnd?(watchId: string, reason: string): void;
   /** Reports `$/progress` for a client-supplied workDoneToken. */
   progress?(token: string | number, value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number }): void;
 }
@@ -71,7 +73,7 @@ export function createRoutes(core: Core): Map<string, Route> {
     route(P.ExecutionsGet, (p) => executions.get(p.executionId)),
     route(P.ExecutionsEvents, (p) => executions.events(p.executionId, p.afterSeq, p.limit)),
 
-    route(P.WatchStart, (p, ctx) => watch.start(p, { ...ctx, didRun: ctx.didRun ?? (() => undefined) })),
+    route(P.WatchStart, (p, ctx) => watch.start(p, { ...ctx, didRun: ctx.didRun ?? (() => undefined), didEnd: ctx.didEnd })),
     route(P.WatchStop, (p) => watch.stop(p.watchId)),
     route(P.WatchList, (p) => watch.list(p?.sessionId)),
 
