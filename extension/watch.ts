@@ -5,7 +5,7 @@
  * session gets a fresh runtime (restart, restore after a daemon restart).
  */
 import * as vscode from 'vscode';
-import { WatchDidRun, WatchList, WatchStart, WatchStop, type Event, type Execution } from '../server/protocol';
+import { WatchDidEnd, WatchDidRun, WatchList, WatchStart, WatchStop, type Event, type Execution } from '../server/protocol';
 import { readConfig } from './config';
 import type { DaemonClient } from './daemon-client';
 import type { ExecutionHub, RunMeta } from './execution-hub';
@@ -37,6 +37,8 @@ export class WatchManager implements vscode.Disposable {
     private readonly status: StatusBar,
   ) {
     daemon.onNotification(WatchDidRun.type, (n) => this.onDidRun(n));
+    // The session went away under the watch (closed from the CLI, crashed): stop showing it as watched.
+    daemon.onNotification(WatchDidEnd.type, (n) => { if (this.watches.delete(n.watchId)) this.publish(); });
     this.disposables.push(
       sessions.onDidRestore((s) => void this.recreate(s)),
       sessions.onDidForget((s) => this.drop((w) => w.session === s)),
