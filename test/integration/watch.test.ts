@@ -22,12 +22,12 @@ function nextRun(watchId: string): Promise<{ execution: P.Execution; events: P.E
 test('watch: runs on start, re-runs when the file or an import changes, stops', async () => {
   const { session, worktree } = await openSession(d, { 'dep.mjs': 'export const n = 1;\n' });
   writeFileSync(path.join(worktree, 'main.mjs'), "import { n } from './dep.mjs';\nconsole.log('n =', n);\n");
-  const first = new Promise<{ execution: P.Execution; events: P.Event[] }>((resolve) => {
+  const first = new Promise<{ watchId: string; execution: P.Execution; events: P.Event[] }>((resolve) => {
     const sub = d.connection.onNotification(P.WatchDidRun.type, (run) => { sub.dispose(); resolve(run); });
   });
   const { watchId } = await d.call(P.WatchStart, { sessionId: session.id, path: 'main.mjs', debounceMs: 20 });
   const run1 = await first;
-  assert.equal(run1.watchId ?? watchId, watchId);
+  assert.equal(run1.watchId, watchId);
   assert.equal(run1.execution.status, 'ok');
   assert.equal((run1.events.find((e) => e.type === 'console')?.payload as P.ConsolePayload).text, 'n = 1');
   assert.deepEqual((await d.call(P.WatchList, { sessionId: session.id })).watches, [{ watchId, sessionId: session.id, path: 'main.mjs' }]);
