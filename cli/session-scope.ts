@@ -29,7 +29,8 @@ export async function openSessionScope(client: DaemonClient, options: { session?
     return { session, created: false, close: async () => undefined };
   }
   const templateId = await templateIdOf(client.call, options.template);
-  const session = await client.call(SessionsCreate, { templateId, worktreePath: process.cwd() });
+  // closeWithConnection: a command killed outright still leaves no live session behind.
+  const session = await client.call(SessionsCreate, { templateId, worktreePath: process.cwd(), closeWithConnection: true });
   let closed = false;
   return {
     session,

@@ -64,6 +64,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const clients = new Set<unknown>();
   const host: ConnectionHost = {
     routes: createRoutes(core),
+    closeSession: (sessionId) => core.sessions.close(sessionId, 'the client that created it disconnected'),
     version,
     log,
     shutdown: () => (stopping ??= (async () => {

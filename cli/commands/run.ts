@@ -35,7 +35,7 @@ export function registerRun(program: Command): void {
         if (!json) client.connection.onNotification(ExecutionEventNotification.type, (n) => printer.print(n.event));
         const cancel = new CancellationTokenSource();
         exit = await withInterrupts(cancel, cleanup, async () => {
-          sessionId = (await client.call(SessionsCreate, { templateId, worktreePath: process.cwd() })).id;
+          sessionId = (await client.call(SessionsCreate, { templateId, worktreePath: process.cwd(), closeWithConnection: true })).id;
           const id = sessionId;
           const target = toWorktreePath(file, process.cwd());
           const outcome = await execute(client, (token) => client.call(ExecutionsRunFile, { sessionId: id, path: target, args }, token),

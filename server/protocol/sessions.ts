@@ -11,6 +11,8 @@ export const SessionsCreate = request('sessions/create',
     worktreePath: z.string().min(1),
     workspaceId: z.string().min(1).optional(),
     baseCommitOid: z.string().optional(),
+    /** Addition to v1: close the session when this client's connection ends (throw-away sessions of a CLI command). */
+    closeWithConnection: z.boolean().default(false),
   }),
   Session,
   'Starts a session: fresh isolate, console shim, modules, libraries, startup files. Answers a `ready` session, or STARTUP_FAILED (the session is kept as `crashed`).');

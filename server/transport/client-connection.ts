@@ -14,6 +14,8 @@ import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, strictJsonDecoder, type Bad
 
 export interface ConnectionHost {
   routes: Map<string, Route>;
+  /** Closes a session a client owned, when that client is gone. */
+  closeSession(sessionId: string): Promise<unknown>;
   version: string;
   log(line: string): void;
   /** `shutdown` from any client: close sessions and flush; resolves when done. */
@@ -34,6 +36,8 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   let shuttingDown = false;
   let shutdownDone: Promise<void> | undefined;
   let answersPrompts = false;
+  /** Sessions created with closeWithConnection: they end with this connection. */
+  const owned = new Set<string>();
 
   const sendBad = (code: 'PARSE_ERROR' | 'INVALID_REQUEST', params: BadMessageParams): void => {
     const error = wireError(code, params.message);
@@ -56,6 +60,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
         ? (executionId, message) => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
           .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null)
         : undefined,
+      ownSession: (sessionId) => { owned.add(sessionId); },
       didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
       didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
       progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
@@ -98,6 +103,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   connection.onNotification(() => { /* initialized, unknown notifications: ignored as LSP does */ });
   connection.onError(([error]) => host.log(`connection error: ${error.message}`));
   connection.onClose(() => {
+    for (const sessionId of owned) void host.closeSession(sessionId).catch(() => undefined);
     if (!owner) return;
     // Client gone: behave like shutdown + exit, losing nothing acknowledged.
     (shutdownDone ??= host.shutdown()).then(() => host.exit(0), () => host.exit(1));

@@ -7,6 +7,8 @@ import type { CallContext } from '../core/context';
 export interface RequestContext extends CallContext {
   /** Sends watch/didRun to the client that started the watch. */
   didRun?(watchId: string, execution: P.Execution, events: P.Event[]): void;
+  /** Closes the session when this client's connection ends. */
+  ownSession?(sessionId: string): void;
   /** Sends watch/didEnd to the client that started the watch. */
   didEnd?(watchId: string, reason: string): void;
   /** Reports `$/progress` for a client-supplied workDoneToken. */
@@ -59,7 +61,11 @@ export function createRoutes(core: Core): Map<string, Route> {
         .finally(() => ctx.progress!(token, { kind: 'end' }));
     }),
 
-    route(P.SessionsCreate, (p, ctx) => sessions.create(p, ctx)),
+    route(P.SessionsCreate, async ({ closeWithConnection, ...p }, ctx) => {
+      const session = await sessions.create(p, ctx);
+      if (closeWithConnection) ctx.ownSession?.(session.id);
+      return session;
+    }),
     route(P.SessionsList, (p) => sessions.list(p?.status)),
     route(P.SessionsGet, (p) => sessions.get(p.sessionId)),
     route(P.SessionsClose, (p) => sessions.close(p.sessionId)),

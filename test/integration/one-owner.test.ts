@@ -53,3 +53,24 @@ test('socket clients share the daemon state with the stdio client', async () => 
     await d.stop();
   }
 });
+
+test('closeWithConnection: a socket client’s throw-away session ends with its connection; others stay', async () => {
+  const d = await startDaemon({ extraArgs: ['--socket', path.join(tempDir(), 'c.sock')] });
+  try {
+    const socketPath = d.proc.spawnargs.at(-1)!;
+    const templateId = (await d.call(P.TemplatesList, { name: 'default' })).templates[0].id;
+    const client = await connectSocketClient(socketPath);
+    const owned = await client.call(P.SessionsCreate, { templateId, worktreePath: tempDir(), closeWithConnection: true });
+    const kept = await client.call(P.SessionsCreate, { templateId, worktreePath: tempDir() });
+    client.close();
+    let status = 'ready';
+    for (let i = 0; i < 100 && status !== 'closed'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await d.call(P.SessionsGet, { sessionId: owned.id })).status;
+    }
+    assert.equal(status, 'closed');
+    assert.equal((await d.call(P.SessionsGet, { sessionId: kept.id })).status, 'ready');
+  } finally {
+    await d.stop();
+  }
+});
