@@ -194,6 +194,8 @@ export interface ProcessPort {
 // ---------------------------------------------------------------- watching
 
 export interface FileWatch {
+  /** Resolves once changes are being observed (the watcher's initial scan is done). */
+  ready: Promise<void>;
   /** Replaces the set of absolute paths watched. */
   update(paths: string[]): void;
   close(): Promise<void>;

@@ -41,7 +41,8 @@ export class WatchService {
     private readonly ids: IdPort,
   ) {}
 
-  start(params: { sessionId: string; path: string; debounceMs: number; runOnStart: boolean }, ctx: CallContext & WatchListener): { watchId: string } {
+  /** Answers once changes are observed, so an edit made right after the answer is never missed. */
+  async start(params: { sessionId: string; path: string; debounceMs: number; runOnStart: boolean }, ctx: CallContext & WatchListener): Promise<{ watchId: string }> {
     const live = this.live.require(params.sessionId);
     const check = this.files.resolveFile(live.worktreePath, params.path);
     if (!check.ok) throw new DomainError(check.code, check.message, { path: params.path });
@@ -52,7 +53,8 @@ export class WatchService {
     };
     watch.onEnd = ctx.didEnd && ((reason) => ctx.didEnd!(watchId, reason));
     this.watches.set(watchId, watch);
-    if (params.runOnStart) void this.run(watch, ctx);
+    await watch.files.ready;
+    if (params.runOnStart && !watch.stopped) void this.run(watch, ctx);
     return { watchId };
   }
 

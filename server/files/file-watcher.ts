@@ -15,7 +15,13 @@ export class FileWatcher implements WatcherPort {
     const watcher = chokidarWatch([...current], { ignoreInitial: true });
     watcher.on('change', onChange).on('add', onChange).on('unlink', onChange);
     watcher.on('error', () => undefined);
+    const ready = new Promise<void>((resolve) => {
+      watcher.once('ready', () => resolve());
+      // A watcher that errors before its scan ends must not hold watch/start forever.
+      setTimeout(resolve, 2000).unref();
+    });
     return {
+      ready,
       update(next) {
         const wanted = new Set(next);
         const added = [...wanted].filter((p) => !current.has(p));
