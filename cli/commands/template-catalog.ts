@@ -1,40 +1,53 @@
 /** `vm-system template add-module|remove-module|list-modules|list-available-modules` and the library equivalents. */
 import type { Command } from 'commander';
+import type * as z from 'zod';
 import {
   LibrariesListAvailable, ModulesListAvailable, TemplatesAddLibrary, TemplatesAddModule, TemplatesListLibraries,
-  TemplatesListModules, TemplatesRemoveLibrary, TemplatesRemoveModule,
+  TemplatesListModules, TemplatesRemoveLibrary, TemplatesRemoveModule, type RequestDef,
 } from '../../server/protocol';
 import { libraryTable, moduleTable, names } from '../format/templates';
 import { templateIdOf, withDaemon } from '../kit';
 
 const ID_HELP = 'template id (or name: the newest template of that name)';
 
-export function registerTemplateCatalog(template: Command): void {
-  template.command('add-module')
-    .description('enable a native module (fs, database, exec); prints the enabled modules')
-    .argument('<id>', ID_HELP)
-    .requiredOption('--name <name>', 'module name')
-    .action((id: string, opts: { name: string }, cmd: Command) => withDaemon(cmd, async (k) => {
-      const templateId = await templateIdOf(k.call, id);
-      k.print(await k.call(TemplatesAddModule, { templateId, name: opts.name }), (r, p) => names(r.modules, p));
-    }));
+/** add-X / remove-X / list-Xs: the same three commands for modules and libraries. */
+interface NameSet<K extends 'modules' | 'libraries'> {
+  noun: 'module' | 'library';
+  plural: 'modules' | 'libraries';
+  field: K;
+  add: { def: RequestDef<z.ZodType, z.ZodType>; description: string; nameHelp: string };
+  remove: { def: RequestDef<z.ZodType, z.ZodType>; description: string };
+  list: { def: RequestDef<z.ZodType, z.ZodType>; description: string };
+}
 
-  template.command('remove-module')
-    .description('disable a native module; prints the enabled modules')
-    .argument('<id>', ID_HELP)
-    .requiredOption('--name <name>', 'module name')
-    .action((id: string, opts: { name: string }, cmd: Command) => withDaemon(cmd, async (k) => {
-      const templateId = await templateIdOf(k.call, id);
-      k.print(await k.call(TemplatesRemoveModule, { templateId, name: opts.name }), (r, p) => names(r.modules, p));
-    }));
-
-  template.command('list-modules')
-    .description('list the native modules the template enables')
+function registerNameSet<K extends 'modules' | 'libraries'>(template: Command, set: NameSet<K>): void {
+  const names_ = (r: unknown, p: Parameters<typeof names>[1]): string => names((r as Record<K, string[]>)[set.field], p);
+  for (const [verb, spec] of [['add', set.add], ['remove', set.remove]] as const) {
+    template.command(`${verb}-${set.noun}`)
+      .description(spec.description)
+      .argument('<id>', ID_HELP)
+      .requiredOption('--name <name>', set.add.nameHelp)
+      .action((id: string, opts: { name: string }, cmd: Command) => withDaemon(cmd, async (k) => {
+        const templateId = await templateIdOf(k.call, id);
+        k.print(await k.call(spec.def, { templateId, name: opts.name }), names_);
+      }));
+  }
+  template.command(`list-${set.plural}`)
+    .description(set.list.description)
     .argument('<id>', ID_HELP)
     .action((id: string, _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
       const templateId = await templateIdOf(k.call, id);
-      k.print(await k.call(TemplatesListModules, { templateId }), (r, p) => names(r.modules, p));
+      k.print(await k.call(set.list.def, { templateId }), names_);
     }));
+}
+
+export function registerTemplateCatalog(template: Command): void {
+  registerNameSet(template, {
+    noun: 'module', plural: 'modules', field: 'modules',
+    add: { def: TemplatesAddModule, description: 'enable a native module (fs, database, exec); prints the enabled modules', nameHelp: 'module name' },
+    remove: { def: TemplatesRemoveModule, description: 'disable a native module; prints the enabled modules' },
+    list: { def: TemplatesListModules, description: 'list the native modules the template enables' },
+  });
 
   template.command('list-available-modules')
     .description('list the native modules a template may enable')
@@ -42,31 +55,12 @@ export function registerTemplateCatalog(template: Command): void {
       k.print(await k.call(ModulesListAvailable, {}), (r, p) => moduleTable(r.modules, p));
     }));
 
-  template.command('add-library')
-    .description('load a catalog library in sessions (lodash or lodash@4.17.21); prints the libraries')
-    .argument('<id>', ID_HELP)
-    .requiredOption('--name <name>', 'library name')
-    .action((id: string, opts: { name: string }, cmd: Command) => withDaemon(cmd, async (k) => {
-      const templateId = await templateIdOf(k.call, id);
-      k.print(await k.call(TemplatesAddLibrary, { templateId, name: opts.name }), (r, p) => names(r.libraries, p));
-    }));
-
-  template.command('remove-library')
-    .description('stop loading a library; prints the libraries')
-    .argument('<id>', ID_HELP)
-    .requiredOption('--name <name>', 'library name')
-    .action((id: string, opts: { name: string }, cmd: Command) => withDaemon(cmd, async (k) => {
-      const templateId = await templateIdOf(k.call, id);
-      k.print(await k.call(TemplatesRemoveLibrary, { templateId, name: opts.name }), (r, p) => names(r.libraries, p));
-    }));
-
-  template.command('list-libraries')
-    .description('list the libraries the template loads')
-    .argument('<id>', ID_HELP)
-    .action((id: string, _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
-      const templateId = await templateIdOf(k.call, id);
-      k.print(await k.call(TemplatesListLibraries, { templateId }), (r, p) => names(r.libraries, p));
-    }));
+  registerNameSet(template, {
+    noun: 'library', plural: 'libraries', field: 'libraries',
+    add: { def: TemplatesAddLibrary, description: 'load a catalog library in sessions (lodash or lodash@4.17.21); prints the libraries', nameHelp: 'library name' },
+    remove: { def: TemplatesRemoveLibrary, description: 'stop loading a library; prints the libraries' },
+    list: { def: TemplatesListLibraries, description: 'list the libraries the template loads' },
+  });
 
   template.command('list-available-libraries')
     .description('list the library catalog and what of it is cached')
