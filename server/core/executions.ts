@@ -88,16 +88,20 @@ export class ExecutionService {
     const push = ctx.onEvent ? (event: Event) => ctx.onEvent!(live.id, event) : undefined;
     const recorder = new ExecutionRecorder(execution, this.store, limits.maxEvents, push);
     const echo: InputEchoPayload = request.kind === 'repl' ? { text: request.input ?? '' } : { path: request.path ?? '', args: execution.args };
-    recorder.start(echo);
 
-    const outcome = await this.runtime.execute({
+    // The runtime gets the code first and the start is recorded while it runs: that
+    // bookkeeping is off the critical path. Runtime events arrive as messages, so
+    // none can be recorded before the echo (the port promises no synchronous events).
+    const running = this.runtime.execute({
       sessionId: live.id, executionId, kind: request.kind, code: request.input, path: request.path,
       args: execution.args, env: execution.env, limits, resolver: live.settings.resolver, runtime: live.settings.runtime,
-      eventsUsed: recorder.events.length,
+      eventsUsed: 1, // the input echo
     }, {
       event: (event) => recorder.record(event),
       prompt: (message) => (ctx.prompt ? ctx.prompt(executionId, message) : Promise.resolve(null)),
     });
+    recorder.start(echo);
+    const outcome = await running;
 
     const done = recorder.finish(outcome, this.clock.now().toISOString());
     if (outcome.sessionCrashed) this.onSessionCrashed(live.id, outcome.sessionCrashed);

@@ -114,7 +114,7 @@ export type RuntimeEvent =
   | { type: 'system'; ts: string; payload: SystemPayload };
 
 export interface ExecSink {
-  /** Called in order, as events happen. */
+  /** Called in order, as events happen; never synchronously from within `execute()`. */
   event(event: RuntimeEvent): void;
   /** `prompt(message)` in session code; resolves to the client's answer or null. */
   prompt(message: string): Promise<string | null>;

@@ -61,7 +61,8 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
   });
   pool.warm();
 
-  const gone = (request: ExecRequest, sink: ExecSink): ExecOutcome => {
+  const gone = async (request: ExecRequest, sink: ExecSink): Promise<ExecOutcome> => {
+    await Promise.resolve(); // the sink is never called from within execute() itself
     const message = 'The session has no live runtime (it crashed or was closed)';
     const error = { name: 'Error', message, stack: `Error: ${message}` };
     try {

@@ -1,7 +1,7 @@
 /**
  * The IPC contract between the daemon (pool/) and a runtime-host child
  * process (host/). Node's `child_process` IPC channel carries these objects as
- * JSON. Requests carry an id and get exactly one `response`; everything else is
+ * JSON (host → daemon in batches, see host/outbox.ts). Requests carry an id and get exactly one `response`; everything else is
  * one-way. Only plain data crosses: no isolate objects ever leave a host.
  */
 import type { Capability, CompletionItem, ExceptionPayload, Limits, Resolver, Runtime, ValuePayload } from '../protocol';
@@ -36,6 +36,9 @@ export type DaemonToHost =
   | { [K in HostOp]: { type: 'request'; id: number; op: K; params: HostRequests[K]['params'] } }[HostOp]
   | { type: 'cancel'; sessionId: string; executionId: string }
   | { type: 'promptReply'; promptId: number; value: string | null };
+
+/** What one IPC message from a host carries: the messages of one event-loop turn, in order. */
+export type HostBatch = HostToDaemon[];
 
 /** Error answer of a request; `code` marks start failures the core maps to specific protocol errors. */
 export interface HostError { message: string; code?: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' | 'SESSION_NOT_FOUND' }

@@ -8,6 +8,12 @@
  * (group commit), so N concurrent requests cost one sync, not N. The cost of
  * a flush depends on the bytes appended since the last one, never on the
  * size of the database.
+ *
+ * Space ahead of the records is kept zero-filled and synced (preallocated, a
+ * chunk at a time, when the writer is idle): overwriting blocks the file
+ * already has lets fdatasync skip the file-size update and its metadata
+ * commit, about a third of each acknowledgement's sync here. A zero-filled
+ * tail fails every record checksum, so replay ends where the records end.
  */
 import { fdatasyncSync, writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -20,7 +26,7 @@ const WRITE_BEHIND_BYTES = 1024 * 1024;
 
 interface Waiter { lsn: number; resolve: () => void; reject: (err: Error) => void }
 
-export interface JournalStats { syncs: number; records: number; bytes: number; rotations: number }
+export interface JournalStats { syncs: number; records: number; bytes: number; rotations: number; preallocations: number }
 
 export class Journal {
   private pending: Buffer[] = [];
@@ -32,12 +38,17 @@ export class Journal {
   private rotating = false;
   private failure: StoreError | undefined;
   private waiters: Waiter[] = [];
+  /** Bytes of the file known to be written (records or preallocated zeros) and synced. */
+  private allocated: number;
+  private preallocBytes = 0;
+  private preallocScheduled = false;
   private idleWaiters: Array<() => void> = [];
-  readonly stats: JournalStats = { syncs: 0, records: 0, bytes: 0, rotations: 0 };
+  readonly stats: JournalStats = { syncs: 0, records: 0, bytes: 0, rotations: 0, preallocations: 0 };
 
-  private constructor(private readonly file: string, private readonly dbId: string, private fh: fsp.FileHandle, private fileSize: number, lsn: number) {
+  private constructor(private readonly file: string, private readonly dbId: string, private fh: fsp.FileHandle, private fileSize: number, lsn: number, allocated = fileSize) {
     this.appendedLsn = lsn;
     this.durableLsn = lsn;
+    this.allocated = allocated;
   }
 
   /** A new, empty journal (header only), created atomically so a journal on disk always has a whole header. */
@@ -46,19 +57,31 @@ export class Journal {
     return new Journal(file, dbId, await fsp.open(file, 'r+'), HEADER_SIZE, lsn);
   }
 
-  /** An existing journal whose first `goodEnd` bytes were validated and replayed; a torn tail beyond is cut off durably. */
-  static async open(file: string, dbId: string, goodEnd: number, lsn: number): Promise<Journal> {
+  /**
+   * An existing journal whose first `goodEnd` bytes were validated and
+   * replayed. A torn tail beyond is cut off durably; a tail of zeros
+   * (preallocated space) is kept for the records to come.
+   */
+  static async open(file: string, dbId: string, goodEnd: number, lsn: number, zeroTail = false): Promise<Journal> {
     const fh = await fsp.open(file, 'r+');
+    let size: number;
     try {
-      if ((await fh.stat()).size > goodEnd) {
+      size = (await fh.stat()).size;
+      if (size > goodEnd && !zeroTail) {
         await fh.truncate(goodEnd);
         await fh.sync();
+        size = goodEnd;
       }
     } catch (err) {
       await fh.close();
       throw err;
     }
-    return new Journal(file, dbId, fh, goodEnd, lsn);
+    return new Journal(file, dbId, fh, goodEnd, lsn, size);
+  }
+
+  /** Keeps about `bytes` of zero-filled space ahead of the records (0: none). */
+  preallocate(bytes: number): void {
+    this.preallocBytes = bytes;
   }
 
   /** Offset just past every record appended so far (written or not). */
@@ -115,6 +138,7 @@ export class Journal {
         this.fh = next;
         this.fileSize = HEADER_SIZE + tailLength;
         await old.close().catch(() => undefined);
+        this.allocated = this.fileSize;
       });
       this.stats.rotations++;
     } catch (err) {
@@ -170,7 +194,30 @@ export class Journal {
     } finally {
       this.writing = false;
       for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.allocated = Math.max(this.allocated, this.fileSize);
+      this.schedulePreallocation();
     }
+  }
+
+  /** After the answers waiting on this sync went out (setImmediate), never in their way. */
+  private schedulePreallocation(): void {
+    if (this.preallocScheduled || this.preallocBytes === 0 || this.allocated - this.endOffset >= this.preallocBytes / 2) return;
+    this.preallocScheduled = true;
+    setImmediate(() => {
+      this.preallocScheduled = false;
+      // Synchronous, so no record write can interleave; zeros only ever go past the end of what was written.
+      if (this.writing || this.rotating || this.failure) return;
+      const from = Math.max(this.allocated, this.fileSize);
+      try {
+        writeAllSync(this.fh.fd, zeros(this.preallocBytes), from);
+        fdatasyncSync(this.fh.fd);
+        this.allocated = from + this.preallocBytes;
+        this.stats.preallocations++;
+      } catch {
+        // No space for zeros: records still append (each sync then also commits the new file size).
+        this.preallocBytes = 0;
+      }
+    });
   }
 
   private idle(): Promise<void> {
@@ -191,4 +238,10 @@ export class Journal {
 
 function writeAllSync(fd: number, buf: Buffer, position: number): void {
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off, position + off);
+}
+
+let zeroChunk = Buffer.alloc(0);
+function zeros(length: number): Buffer {
+  if (zeroChunk.length < length) zeroChunk = Buffer.alloc(length);
+  return zeroChunk.subarray(0, length);
 }

@@ -127,11 +127,18 @@ async function openExisting(conn: Connection, image: Buffer, dbPath: string, jou
   }
   const scan = scanRecords(buf);
   const lsn = replay(conn, scan.records, imageLsn, dbPath, journalPath, log);
-  if (scan.tailBytes > 0) {
+  const zeroTail = scan.tailBytes > 0 && isZeros(buf.subarray(scan.goodEnd));
+  if (scan.tailBytes > 0 && !zeroTail) {
     log(`store: warning: ${journalPath}: ${scan.stopReason ?? 'garbage'} at byte ${scan.goodEnd}; ` +
       `truncating ${scan.tailBytes} byte(s) after the last complete record (lsn ${lsn}). Unacknowledged writes only.`);
   }
-  return { journal: await Journal.open(journalPath, dbId, scan.goodEnd, lsn), lsn, imageLsn, schemaDirty: migrated > 0 };
+  return { journal: await Journal.open(journalPath, dbId, scan.goodEnd, lsn, zeroTail), lsn, imageLsn, schemaDirty: migrated > 0 };
+}
+
+/** The journal's preallocated space (see journal.ts), not damage. */
+function isZeros(tail: Buffer): boolean {
+  for (let i = 0; i < tail.length; i++) if (tail[i] !== 0) return false;
+  return true;
 }
 
 /**

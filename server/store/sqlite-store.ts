@@ -63,6 +63,7 @@ export class SqliteStore implements StorePort {
     this.schemaDirty = s.schemaDirty;
     this.checkpointBytes = s.checkpointBytes;
     this.nextCheckpointAt = s.checkpointBytes;
+    this.journal.preallocate(preallocationFor(s.checkpointBytes));
     this.log = s.log;
     this.checkpointer = new Checkpointer(s.path, s.journal, () => this.capture(), (lsn) => {
       this.imageLsn = lsn;
@@ -201,6 +202,11 @@ export class SqliteStore implements StorePort {
     const cutOffset = this.journal.endOffset;
     return { image: this.conn.exportImage(), lsn: this.lsn, cutOffset };
   }
+}
+
+/** A chunk of zeros every few hundred acknowledgements; small journals (tests) keep small files. */
+function preallocationFor(checkpointBytes: number): number {
+  return Math.min(512 * 1024, Math.max(4096, Math.floor(checkpointBytes / 8)));
 }
 
 function closedError(path: string): StoreError {

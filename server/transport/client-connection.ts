@@ -97,6 +97,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   });
 
   connection.onNotification('exit', () => {
+    writer.flush();
     if (owner) host.exit(shuttingDown ? 0 : 1);
     else connection.dispose();
   });

@@ -55,7 +55,7 @@ test('writes flushed but never checkpointed are replayed after a crash (no close
 
 for (const [name, damage] of [
   ['garbage appended', (file: string) => fs.appendFileSync(file, Buffer.from('this is not a record, just noise \x00\x01\x02'))],
-  ['zeros appended', (file: string) => fs.appendFileSync(file, Buffer.alloc(4096))],
+  ['zeros after a torn record', (file: string) => fs.appendFileSync(file, Buffer.concat([encodeRecord(1_000_000, '{"x":1}').subarray(0, 20), Buffer.alloc(4096)]))],
   ['last record cut in the middle', (file: string) => fs.truncateSync(file, fs.statSync(file).size - 7)],
   ['last record header cut', (file: string) => {
     fs.appendFileSync(file, encodeRecord(1_000_000, '{"x":1}').subarray(0, 9));
@@ -91,6 +91,46 @@ for (const [name, damage] of [
     assertComplete(third, [...(cutLast ? ids.slice(0, -1) : ids), ...more]);
   });
 }
+
+test('a zero-filled tail is preallocated space: opens without a warning, and new records overwrite it', async (t) => {
+  const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+  defer(t, () => writer.close());
+  const s = session();
+  writer.putSession(s);
+  const ids = await writeExecutions(writer, s.id, 10);
+  const dbPath = crashCopy(t, writer.path);
+  const journalPath = `${dbPath}.journal`;
+  fs.appendFileSync(journalPath, Buffer.alloc(64 * 1024));
+
+  const { lines, log } = logger();
+  const reopened = await openStore({ path: dbPath, log });
+  defer(t, () => reopened.close());
+  assert.deepEqual(lines, []);
+  assertComplete(reopened, ids);
+  // Appended after the zeros they would be lost at the next open (replay stops at the first bad record).
+  const more = await writeExecutions(reopened, s.id, 3);
+
+  const { lines: again, log: log2 } = logger();
+  const third = await openStore({ path: crashCopy(t, dbPath), log: log2 });
+  defer(t, () => third.close());
+  assert.deepEqual(again, []);
+  assertComplete(third, [...ids, ...more]);
+});
+
+test('the journal keeps zero-filled space ahead of its records', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const store = await openStore({ path: dbPath, checkpointBytes: 256 * 1024 });
+  defer(t, () => store.close());
+  const s = session();
+  store.putSession(s);
+  await writeExecutions(store, s.id, 5);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(store.stats().journal.preallocations >= 1, JSON.stringify(store.stats().journal));
+  const journal = fs.readFileSync(`${dbPath}.journal`);
+  const end = store.stats().journalBytes;
+  assert.ok(journal.length >= end + 16 * 1024, `zeros ahead: file ${journal.length} bytes, records end at ${end}`);
+  assert.ok(journal.subarray(end).every((b) => b === 0));
+});
 
 test('background checkpoints keep the journal short and lose nothing written meanwhile', async (t) => {
   const dbPath = path.join(tempDir(t), 'db.sqlite');

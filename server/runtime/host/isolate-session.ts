@@ -51,6 +51,8 @@ const BOOT_TIMEOUT_MS = 5000;
 const LIBRARY_TIMEOUT_MS = 10000;
 const COMPLETE_TIMEOUT_MS = 250;
 const SYNC_COMPILE_LIMIT = 16 * 1024;
+/** `Reference.typeof` of values whose description runs no user code (symbols report "object"). */
+const PRIMITIVE = new Set(['undefined', 'null', 'boolean', 'number', 'string']);
 
 export class IsolateSession implements ExecutionHost {
   readonly id: string;
@@ -276,9 +278,11 @@ export class IsolateSession implements ExecutionHost {
       const result = prepared.source.module
         ? await runModule(this, exec, prepared.source)
         : await this.runScript(exec, prepared.source);
-      const settle = await this.call(exec, () => this.ctl.settle.apply(undefined, [result.derefInto()], {
-        result: { copy: true }, timeout: exec.callTimeout(),
-      }) as Promise<SettleResult>);
+      // A primitive result runs no user code while described (no getters, no then):
+      // describe it synchronously and save the hop to the isolate's thread.
+      const settle = await this.call(exec, async () => (PRIMITIVE.has(result.typeof)
+        ? this.ctl.settle.applySync(undefined, [result.derefInto()], { result: { copy: true }, timeout: exec.callTimeout() })
+        : this.ctl.settle.apply(undefined, [result.derefInto()], { result: { copy: true }, timeout: exec.callTimeout() })) as SettleResult);
       result.release();
       if (settle.state === 'value') exec.onValue(settle.value);
     } catch (err) {

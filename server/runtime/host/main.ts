@@ -15,11 +15,17 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
 import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
+import { Outbox } from './outbox';
 // fs, database, exec: registered into host/modules.ts (they run here, next to the isolates, never in the daemon)
 import '../../modules/register';
 
+const outbox = new Outbox({
+  get connected() { return process.connected; },
+  send: (batch, callback) => { process.send!(batch, undefined, undefined, callback); },
+});
+
 function send(message: HostToDaemon): void {
-  if (process.connected) process.send!(message);
+  outbox.push(message);
 }
 
 function die(): never {
@@ -45,7 +51,8 @@ const deps: SessionDeps = {
   },
   catastrophic(sessionId, message) {
     const reason = `the runtime host died: V8 lost control of session ${sessionId}'s isolate (${message})`;
-    if (process.connected) process.send!({ type: 'fatal', reason } satisfies HostToDaemon, () => die());
+    send({ type: 'fatal', reason });
+    outbox.flush(() => die());
     setTimeout(die, 200).unref();
   },
   lost(sessionId, reason) {
@@ -130,6 +137,7 @@ process.on('disconnect', () => die());
 process.on('uncaughtException', (err) => {
   process.stderr.write(`runtime-host ${process.pid}: ${err.stack ?? err}\n`);
   send({ type: 'fatal', reason: `the runtime host failed: ${err.message}` });
+  outbox.flush();
   setTimeout(die, 100);
 });
 process.on('unhandledRejection', (err) => {

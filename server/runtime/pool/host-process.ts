@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ExecOutcome, ExecRequest, ExecSink } from '../../core/ports';
-import type { DaemonToHost, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
+import type { DaemonToHost, HostBatch, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
 
 export class HostRequestError extends Error {
   constructor(message: string, readonly code?: HostError['code'], readonly timedOut = false) {
@@ -41,6 +41,7 @@ export class HostProcess {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }>();
   private readonly running = new Map<string, Running>();
+  private onReady!: () => void;
 
   constructor(private readonly opts: HostProcessOptions) {
     this.child = fork(opts.hostScript, [], {
@@ -57,17 +58,13 @@ export class HostProcess {
       });
     }
     this.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (m: HostToDaemon) => {
-        if (m.type === 'ready') {
-          this.child.off('message', onMessage);
-          resolve();
-        }
-      };
-      this.child.on('message', onMessage);
+      this.onReady = resolve;
       this.child.once('exit', () => reject(new Error(this.dead ?? 'the runtime host exited during startup')));
     });
     this.ready.catch(() => undefined);
-    this.child.on('message', (m: HostToDaemon) => this.onMessage(m));
+    this.child.on('message', (batch: HostBatch) => {
+      for (const m of batch) this.onMessage(m);
+    });
     this.child.on('error', (err) => {
       this.deathReason ??= `the runtime host failed: ${err.message}`;
       if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
@@ -178,6 +175,7 @@ export class HostProcess {
         this.deathReason ??= m.reason;
         return;
       case 'ready':
+        this.onReady();
         return;
     }
   }
