@@ -27,7 +27,8 @@ async function coldStart(rows: Row[]): Promise<void> {
 async function replRoundTrip(rows: Row[]): Promise<void> {
   const d = await startDaemon();
   const { session } = await openSession(d);
-  for (let i = 0; i < 200; i++) await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '1+1' });
+  // Steady state, as a long-lived daemon runs: the first requests run before V8 has optimised the request path.
+  for (let i = 0; i < 2000; i++) await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '1+1' });
   const samples: number[] = [];
   for (let i = 0; i < 1000; i++) {
     const t0 = performance.now();
@@ -35,7 +36,7 @@ async function replRoundTrip(rows: Row[]): Promise<void> {
     samples.push(performance.now() - t0);
   }
   const floor = inProcessFloor();
-  rows.push({ name: 'executions/repl `1+1` round trip p50 (durable)', value: percentile(samples, 50), baseline: floor, baselineName: 'in-process context.eval', target: '≤ 1 ms' });
+  rows.push({ name: 'executions/repl `1+1` round trip p50 (durable, warm)', value: percentile(samples, 50), baseline: floor, baselineName: 'in-process context.eval', target: '≤ 1 ms' });
   rows.push({ name: 'executions/repl `1+1` round trip p99', value: percentile(samples, 99), baseline: floor, baselineName: 'in-process context.eval' });
 
   const worktree = makeWorktree();

@@ -154,9 +154,12 @@ function rewriteAwait(input: string): PreparedScript | undefined {
   return { code: `${hoisted.join('')}${WRAP_PREFIX}${out}${WRAP_SUFFIX}`, lineOffset: -1, lexicalNames };
 }
 
+/** Input without these needs no parse: nothing to rewrite, no lexical names to remember, V8 reports its syntax errors. */
+const NEEDS_PARSE = /\b(?:let|const|class|await)\b|^\s*\{/;
+
 export function prepareRepl(input: string, strict: boolean): PreparedScript {
   let prepared: PreparedScript | undefined;
-  const program = tryParse(input);
+  const program = NEEDS_PARSE.test(input) ? tryParse(input) : undefined;
   if (program) {
     // `{ a: 1 }` is meant as an object, as in Node's REPL.
     if (/^\s*\{/.test(input) && /\}\s*;?\s*$/.test(input) && tryParse(`(${input.trim().replace(/;$/, '')})`)) {
