@@ -1,8 +1,8 @@
 /**
  * A thin wrapper over one sql.js database: prepared statements cached per SQL
  * text (preparing costs more than running for our small statements),
- * re-entrant transactions, and an export that survives sql.js closing the
- * connection underneath us.
+ * re-entrant transactions, batches of writes committed together, and an
+ * export that survives sql.js closing the connection underneath us.
  */
 import type { SqlDatabase, SqlStatement, SqlValue } from './sqljs';
 
@@ -19,6 +19,7 @@ export type Params = ReadonlyArray<SqlValue | undefined>;
 export class Connection {
   private readonly statements = new Map<string, SqlStatement>();
   private depth = 0;
+  private batch = false;
 
   constructor(private readonly db: SqlDatabase) {
     db.exec(CONNECTION_PRAGMAS);
@@ -77,6 +78,26 @@ export class Connection {
     }
   }
 
+  /**
+   * Opens a transaction that later writes join (their tx() become savepoints)
+   * until commitBatch(). A commit copies every dirty page into sql.js's memory
+   * file; one per batch instead of one per operation is most of the cost of a
+   * small write. Reads on this connection see the batch's changes.
+   */
+  beginBatch(): void {
+    if (this.batch || this.depth > 0) return;
+    this.run('BEGIN');
+    this.batch = true;
+    this.depth = 1;
+  }
+
+  commitBatch(): void {
+    if (!this.batch) return;
+    this.batch = false;
+    this.depth = 0;
+    this.run('COMMIT');
+  }
+
   /** Constant DDL only (migrations, pragmas): never string-built from data. */
   execConstant(sql: string): void {
     this.db.exec(sql);
@@ -84,6 +105,7 @@ export class Connection {
 
   /** The database image. sql.js closes and reopens the connection to produce it. */
   exportImage(): Uint8Array {
+    this.commitBatch();
     if (this.depth > 0) throw new Error('store: export inside a transaction');
     const image = this.db.export();
     // export() freed every statement and dropped the connection pragmas.
@@ -93,6 +115,7 @@ export class Connection {
   }
 
   close(): void {
+    this.commitBatch();
     for (const st of this.statements.values()) st.free();
     this.statements.clear();
     this.db.close();

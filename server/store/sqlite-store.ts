@@ -51,6 +51,7 @@ export class SqliteStore implements StorePort {
   private schemaDirty: boolean;
   private nextCheckpointAt: number;
   private checkpointScheduled = false;
+  private commitScheduled = false;
   private writeBehind: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
@@ -166,6 +167,15 @@ export class SqliteStore implements StorePort {
     const conn = this.open();
     // Serialise before applying: what cannot be journaled must not change the database either.
     const payload = JSON.stringify(op);
+    // Writes of one event-loop turn share one sql.js commit (durability is the journal's job).
+    if (!this.commitScheduled) {
+      conn.beginBatch();
+      this.commitScheduled = true;
+      setImmediate(() => {
+        this.commitScheduled = false;
+        if (!this.closing) this.conn.commitBatch();
+      });
+    }
     const result = applyOp(conn, op);
     if (result.changed) {
       this.lsn++;
