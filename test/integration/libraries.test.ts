@@ -37,6 +37,45 @@ test('libraries/install fetches, verifies and caches; a template with the librar
   }
 });
 
+test('sessions of a library template started from a ready spare are fresh, their own, and follow template changes', async () => {
+  const registry = await startFakeRegistry([
+    { name: 'lodash', version: '4.17.21', files: { 'lodash.min.js': FAKE_LODASH, 'package.json': '{}' } },
+    { name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = function () { return "fake-dayjs"; };', 'package.json': '{}' } },
+  ]);
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  try {
+    await d.call(P.LibrariesInstall, { names: ['lodash', 'dayjs'] });
+    const t = await d.call(P.TemplatesCreate, { name: 'spare-lodash' });
+    await d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'lodash' });
+    const first = await d.call(P.SessionsCreate, { templateId: t.id, worktreePath: makeWorktree() });
+    await d.call(P.ExecutionsRepl, { sessionId: first.id, input: 'var mark = "first"; _.extra = 1' });
+    // Several creates in a row: each takes the spare the previous one left (or builds its own).
+    const others = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      others.push(await d.call(P.SessionsCreate, { templateId: t.id, worktreePath: makeWorktree() }));
+    }
+    for (const s of others) {
+      const r = await d.call(P.ExecutionsRepl, { sessionId: s.id, input: '[typeof mark, _.extra, _.chunk([1, 2, 3], 2).length]' });
+      assert.equal(r.result?.preview, "[ 'undefined', undefined, 2 ]", 'nothing of another session is visible');
+      assert.equal(r.sessionId, s.id);
+      const { executions } = await d.call(P.ExecutionsList, { sessionId: s.id });
+      assert.deepEqual(executions.map((e) => e.id), [r.id]);
+    }
+    await d.call(P.SessionsClose, { sessionId: first.id });
+    const after = await d.call(P.ExecutionsRepl, { sessionId: others[0].id, input: '_.VERSION' });
+    assert.equal(after.result?.preview, 'fake-4.17.21', 'closing one session leaves the others');
+
+    await d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'dayjs' });
+    const changed = await d.call(P.SessionsCreate, { templateId: t.id, worktreePath: makeWorktree() });
+    const r = await d.call(P.ExecutionsRepl, { sessionId: changed.id, input: 'typeof dayjs + " " + typeof _' });
+    assert.equal(r.result?.preview, 'function object', 'a changed template never gets an old spare');
+  } finally {
+    await d.stop();
+    await registry.close();
+  }
+});
+
 test('a tarball that fails its integrity check is refused and nothing is cached', async () => {
   const registry = await startFakeRegistry([{ name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = 1' }, corruptIntegrity: true }]);
   const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });

@@ -55,7 +55,8 @@ const SYNC_COMPILE_LIMIT = 16 * 1024;
 const PRIMITIVE = new Set(['undefined', 'null', 'boolean', 'number', 'string']);
 
 export class IsolateSession implements ExecutionHost {
-  readonly id: string;
+  /** Set once more by adopt() when a spare becomes a session. */
+  id: string;
   readonly memMb: number;
   readonly sourceMaps = new Map<string, SourceMap>();
   /** Rings at the earliest timer deadline of the isolate (see isolate/timers.ts). */
@@ -74,7 +75,7 @@ export class IsolateSession implements ExecutionHost {
   readonly prompts = new Set<(value: string | null) => void>();
   private readonly moduleState = new Map<string, unknown>();
 
-  private constructor(readonly spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
+  private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
     this.memMb = spec.limits.memMb;
     this.alarm = new HostAlarm(() => void this.fireTimers());
@@ -82,12 +83,13 @@ export class IsolateSession implements ExecutionHost {
   }
 
   static async create(spec: HostSessionSpec, deps: SessionDeps): Promise<IsolateSession> {
+    let session: IsolateSession | undefined;
     const isolate = new ivm.Isolate({
       memoryLimit: spec.limits.memMb,
       inspector: true,
-      onCatastrophicError: (message) => deps.catastrophic(spec.sessionId, message),
+      onCatastrophicError: (message) => deps.catastrophic(session?.id ?? spec.sessionId, message),
     });
-    const session = new IsolateSession(spec, deps, isolate);
+    session = new IsolateSession(spec, deps, isolate);
     try {
       await session.boot();
       return session;
@@ -136,6 +138,16 @@ export class IsolateSession implements ExecutionHost {
     }
     const defined = await this.context.eval(`typeof globalThis[${JSON.stringify(lib.global)}] !== 'undefined'`, { timeout: 1000 });
     if (defined !== true) throw new StartError(`Library ${lib.name}@${lib.version} did not define the global '${lib.global}'`);
+  }
+
+  /**
+   * A spare built for another session of the same kind (spare-sessions.ts)
+   * becomes `spec`'s session. Only host-side fields differ between the two:
+   * what the isolate was built from is part of the spare's key.
+   */
+  adopt(spec: HostSessionSpec): void {
+    this.spec = spec;
+    this.id = spec.sessionId;
   }
 
   moduleContext(exec: Execution | undefined): ModuleContext {

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
 import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
+import { SpareSessions } from './spare-sessions';
 // fs, database, exec: registered into host/modules.ts (they run here, next to the isolates, never in the daemon)
 import '../../modules/register';
 
@@ -56,16 +57,20 @@ const deps: SessionDeps = {
     setTimeout(die, 200).unref();
   },
   lost(sessionId, reason) {
+    if (SpareSessions.isSpareId(sessionId)) return;
     sessions.delete(sessionId);
     send({ type: 'sessionLost', sessionId, reason });
   },
 };
 
+const spares = new SpareSessions((spec) => IsolateSession.create(spec, deps));
+
 const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params']) => Promise<HostRequests[K]['result']> } = {
   async create({ spec }) {
     if (sessions.has(spec.sessionId)) throw new StartError(`Session ${spec.sessionId} already has a runtime`);
-    const s = await IsolateSession.create(spec, deps);
+    const s = (await spares.take(spec)) ?? await IsolateSession.create(spec, deps);
     sessions.set(spec.sessionId, s);
+    spares.replenish(spec);
     return null;
   },
   async execute({ request }) {
@@ -91,7 +96,7 @@ const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params'])
     return Promise.all([...sessions.values()].map((s) => s.stats()));
   },
   async shutdown() {
-    await Promise.all([...sessions.values()].map((s) => s.close()));
+    await Promise.all([...[...sessions.values()].map((s) => s.close()), spares.closeAll()]);
     sessions.clear();
     return null;
   },
