@@ -1,8 +1,8 @@
 /**
  * `vm-system`: the entry point. It stays small on purpose: `exec repl` on a
  * running daemon (the hot path) is served by cli/fast without loading
- * commander, zod or vscode-jsonrpc; everything else loads the full program.
- * esbuild keeps `import()`ed modules lazy in the bundle.
+ * commander, zod or vscode-jsonrpc; everything else loads the full program,
+ * which esbuild.mjs puts in a bundle of its own.
  */
 import { parseFastExecRepl, tryFastExecRepl } from './fast/exec';
 
@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     const code = await tryFastExecRepl(fast);
     if (code !== undefined) process.exit(code);
   }
-  const { runProgram } = await import('./program');
+  // A bundle of its own (dist/cli-program.js, see esbuild.mjs): the fast path never compiles it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runProgram } = require('./program') as typeof import('./program');
   const code = await runProgram(process.argv);
   process.exitCode = code;
   // Open handles (a daemon socket being torn down) must not keep a finished command alive.
