@@ -41,6 +41,9 @@ interface StopInfo { status: 'timeout' | 'cancelled' | 'limit_exceeded'; level: 
 /** A call that was not made because the execution is already stopping. */
 export class Skipped extends Error {}
 
+/** The abort reason of an ended execution's signal (abort() without one builds a DOMException and its stack, every time). */
+const ENDED = new Error('the execution ended');
+
 /** Time given to a terminated script to unwind before its isolate is disposed. */
 const STOP_GRACE_MS = 1000;
 
@@ -159,7 +162,7 @@ export class Execution {
     this.stopInfo = { status, level: status === 'cancelled' ? 'warn' : 'error', message, limit };
     this.host.clearTimers();
     this.host.releasePrompts();
-    this.abort.abort();
+    this.abort.abort(ENDED);
     if (this.host.inFlight() > 0) {
       this.host.terminate();
       this.escalation = setTimeout(() => void this.escalate(status), STOP_GRACE_MS);
@@ -195,7 +198,7 @@ export class Execution {
     this.watchdog.stop();
     if (this.escalation) clearTimeout(this.escalation);
     this.host.clearTimers();
-    this.abort.abort();
+    this.abort.abort(ENDED);
     const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs() };
     if (this.crashed) outcome.sessionCrashed = this.crashed;
     if (this.refused) outcome.refused = this.refused;

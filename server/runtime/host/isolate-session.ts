@@ -51,6 +51,8 @@ const BOOT_TIMEOUT_MS = 5000;
 const LIBRARY_TIMEOUT_MS = 10000;
 const COMPLETE_TIMEOUT_MS = 250;
 const SYNC_COMPILE_LIMIT = 16 * 1024;
+/** The signal module calls outside an execution get (already aborted: nothing may outlive it). */
+const NO_EXECUTION = AbortSignal.abort(new Error('no execution is running'));
 /** `Reference.typeof` of values whose description runs no user code (symbols report "object"). */
 const PRIMITIVE = new Set(['undefined', 'null', 'boolean', 'number', 'string']);
 
@@ -153,7 +155,7 @@ export class IsolateSession implements ExecutionHost {
   moduleContext(exec: Execution | undefined): ModuleContext {
     return {
       sessionId: this.id, worktreePath: this.spec.worktreePath, capabilities: this.spec.capabilities,
-      limits: exec?.request.limits ?? this.spec.limits, signal: exec?.abort.signal ?? AbortSignal.abort(), state: this.moduleState,
+      limits: exec?.request.limits ?? this.spec.limits, signal: exec?.abort.signal ?? NO_EXECUTION, state: this.moduleState,
     };
   }
 
