@@ -1,12 +1,9 @@
 /**
  * LSP base framing (`Content-Length: N\r\n\r\n` + JSON body) without a
  * JSON-RPC library: used by the fast path and by `vm-system rpc`, which pass
- * messages through as they are.
+ * messages through as they are. Encoding is the contract's (server/protocol/frame.ts).
  */
-export function encodeFrame(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
-  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
-}
+export { encodeFrame } from '../../server/protocol/frame';
 
 /** Splits a byte stream into message bodies; undecodable bodies are reported as such. */
 export class FrameDecoder {

@@ -1,5 +1,6 @@
 import { AbstractMessageWriter, Message, type MessageWriter } from 'vscode-jsonrpc';
 import type { Writable } from 'node:stream';
+import { encodeFrame } from '../protocol/frame';
 
 /** How long a notification may wait for company (more events, the answer they precede) before it goes out alone. */
 export const NOTIFICATION_DELAY_MS = 2;
@@ -32,8 +33,7 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   write(msg: Message): Promise<void> {
     let frame: Buffer;
     try {
-      const body = Buffer.from(JSON.stringify(msg), 'utf8');
-      frame = Buffer.concat([Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body]);
+      frame = encodeFrame(msg);
     } catch (error) {
       this.fireError(error as Error, msg, ++this.errorCount);
       return Promise.reject(error);
