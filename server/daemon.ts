@@ -41,6 +41,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.stderr.write(`vm-system: database ${dbPath} is held by a live daemon (pid ${lock.holder.pid}${where}); attach to it instead\n`);
     process.exit(1);
   }
+  // Runtime hosts boot (node + isolated-vm, ~100 ms) while the store opens: the first session needs both.
+  const runtime = createRuntime({ log });
   let store;
   try {
     store = await openStore({ path: dbPath, log });
@@ -49,7 +51,6 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.stderr.write(`vm-system: cannot open database ${dbPath}: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const runtime = createRuntime({ log });
   const startedAt = new Date();
   const core = createCore({
     store, runtime, files: new WorktreeFiles(), watcher: new FileWatcher(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
