@@ -2,7 +2,8 @@
 // boots inside every isolate, and the VS Code extension into dist/.
 // Type-checking is separate (`npm run typecheck`); this only transpiles.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,3 +55,15 @@ await Promise.all(entries
   .map((e) => build({ ...e.opts, entryPoints: [path.join(root, e.in)], outfile: path.join(out, e.out) })));
 
 cpSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(out, 'sql-wasm.wasm'));
+
+// The native `exec repl` client (cli/native/fast-exec.c). Optional: without a C
+// compiler bin/vm-system runs the JavaScript CLI for everything.
+const fastSource = path.join(root, 'cli/native/fast-exec.c');
+const fastOut = path.join(out, 'vm-system-fast');
+if (existsSync(fastSource) && (!existsSync(fastOut) || statSync(fastOut).mtimeMs < statSync(fastSource).mtimeMs)) {
+  const cc = spawnSync(process.env.CC || 'cc', ['-O2', '-Wall', '-o', fastOut, fastSource], { encoding: 'utf8' });
+  if (cc.status !== 0) {
+    rmSync(fastOut, { force: true });
+    console.warn(`esbuild.mjs: the native exec client was not built (${cc.error?.message ?? cc.stderr.trim()}); vm-system uses the JavaScript CLI for it`);
+  }
+}

@@ -6,12 +6,13 @@
 import { spawn } from 'node:child_process';
 import type net from 'node:net';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter,
+  createMessageConnection, StreamMessageReader,
   type CancellationToken, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type * as z from 'zod';
 import { Initialize, type ParamsOf, type RequestDef, type ResultOf } from '../server/protocol';
 import { attachDaemon } from './daemon/background';
+import { TolerantWriter } from './daemon/tolerant-writer';
 import { daemonScript, socketPathOf } from './daemon/paths';
 import { CliExit, EXIT } from './exit-codes';
 import { version } from '../package.json';
@@ -57,7 +58,7 @@ export async function connectForRun(dbPath: string, init: InitParams = {}): Prom
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new TolerantWriter(child.stdin));
   const client = wrap(connection, 'private', exited.then(() => undefined), async () => {
     await connection.sendRequest('shutdown').catch(() => undefined);
     await connection.sendNotification('exit').catch(() => undefined);
@@ -82,7 +83,7 @@ export async function connectForRun(dbPath: string, init: InitParams = {}): Prom
 async function clientOnSocket(socket: net.Socket, dbPath: string, init: InitParams): Promise<DaemonClient> {
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined);
-  const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+  const connection = createMessageConnection(new StreamMessageReader(socket), new TolerantWriter(socket));
   const client = wrap(connection, 'socket', closed, async () => {
     connection.dispose();
     socket.end();

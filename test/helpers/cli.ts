@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, tempDir } from './daemon';
 
-export const BIN = path.join(ROOT, 'bin/vm-system.js');
+/** The installed command: a POSIX sh shim (native `exec repl` client when built, else bin/vm-system.js). */
+export const BIN = path.join(ROOT, 'bin/vm-system');
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 

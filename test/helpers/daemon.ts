@@ -6,7 +6,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, type MessageConnection } from 'vscode-jsonrpc/node';
+import { TolerantWriter } from '../../cli/daemon/tolerant-writer';
 import * as z from 'zod';
 import { errorCodeOf, ExecutionEventNotification, Initialize, type Event, type ParamsOf, type RequestDef, type ResultOf, type ErrorCode } from '../../server/protocol';
 
@@ -66,7 +67,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   // A grandchild that inherited stderr must not keep this test process alive after the daemon is gone.
   proc.once('exit', () => setTimeout(() => { proc.stdout.destroy(); proc.stderr.destroy(); proc.stdin.destroy(); }, 1000).unref());
-  const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new TolerantWriter(proc.stdin));
   const events: TestDaemon['events'] = [];
   connection.onNotification(ExecutionEventNotification.type, (n) => { events.push(n); });
   connection.onError(() => undefined);

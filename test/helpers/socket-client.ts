@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader } from 'vscode-jsonrpc/node';
+import { TolerantWriter } from '../../cli/daemon/tolerant-writer';
 import type * as z from 'zod';
 import { Initialize, type ParamsOf, type RequestDef, type ResultOf } from '../../server/protocol';
 
@@ -9,7 +10,7 @@ export async function connectSocketClient(socketPath: string) {
     const s = net.connect(socketPath, () => resolve(s));
     s.once('error', reject);
   });
-  const connection = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
+  const connection = createMessageConnection(new StreamMessageReader(socket), new TolerantWriter(socket));
   connection.listen();
   await connection.sendRequest(Initialize.type, { clientInfo: { name: 'socket-test' } });
   return {

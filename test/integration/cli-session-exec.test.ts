@@ -1,7 +1,9 @@
 /** `vm-system session …` and `vm-system exec …` on the shared daemon. */
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { makeWorktree } from '../helpers/daemon';
+import { makeWorktree, ROOT } from '../helpers/daemon';
 import { cliDb, spawnCli, waitUntil, type CliDb } from '../helpers/cli';
 
 interface Session { id: string; status: string; worktreePath: string; workspaceId: string; baseCommitOid: string; templateId: string }
@@ -155,4 +157,42 @@ test('an output limit exits 1 and names the code; --json still prints the partia
   const partial = JSON.parse(json.stdout) as Execution;
   assert.equal(partial.status, 'limit_exceeded');
   assert.ok(partial.events.length > 0);
+});
+
+const NATIVE = path.join(ROOT, 'dist/vm-system-fast');
+const noNative = !existsSync(NATIVE) && 'no C compiler here: the native exec client was not built';
+
+test('exec repl through the native client prints exactly what the JavaScript CLI prints', { skip: noNative }, async () => {
+  const s = await newSession();
+  const inputs = [
+    '1+1', 'console.log("a\\tb ü 😀 \\u0001"); console.warn("w"); console.error("e"); console.debug("d"); console.info("i"); "str"',
+    'null', 'undefined', '[1, "two", { three: 3 }, [4n]]', 'throw new TypeError(\'bad "x"\')', 'Symbol("s")', '/re/g', 'no_such_name',
+    'var y = 41', 'y + 1', '"multi\\nline"',
+  ];
+  for (const code of inputs) {
+    const native = await d.run(['exec', 'repl', s.id, code]);
+    const js = await d.run(['exec', 'repl', s.id, code], { env: { VM_SYSTEM_NO_NATIVE: '1' } });
+    assert.deepEqual({ code: native.code, stdout: native.stdout, stderr: native.stderr }, { code: js.code, stdout: js.stdout, stderr: js.stderr }, code);
+  }
+  for (const args of [['exec', 'repl', '00000000-0000-4000-8000-000000000000', '1'], ['exec', 'repl', 'not-a-uuid', '1']]) {
+    const native = await d.run(args);
+    const js = await d.run(args, { env: { VM_SYSTEM_NO_NATIVE: '1' } });
+    assert.equal(native.code, 2);
+    assert.deepEqual([native.code, native.stdout, native.stderr], [js.code, js.stdout, js.stderr]);
+  }
+  const volatile = (e: Record<string, unknown>) => ({ ...e, id: 0, startedAt: 0, endedAt: 0, metrics: 0, events: (e.events as Array<Record<string, unknown>>).map((ev) => ({ ...ev, executionId: 0, ts: 0 })) });
+  const nativeJson = JSON.parse((await d.run(['--json', 'exec', 'repl', s.id, '({ a: [1, "ü"] })'])).stdout);
+  const jsJson = JSON.parse((await d.run(['--json', 'exec', 'repl', s.id, '({ a: [1, "ü"] })'], { env: { VM_SYSTEM_NO_NATIVE: '1' } })).stdout);
+  assert.deepEqual(volatile(nativeJson), volatile(jsJson));
+});
+
+test('exec repl on a running daemon never starts node when the native client exists', { skip: noNative }, async () => {
+  const s = await newSession();
+  // A `node` first on PATH that only fails: only the native client can answer.
+  const fakeBin = makeWorktree({ node: '#!/bin/sh\nexit 99\n' });
+  chmodSync(path.join(fakeBin, 'node'), 0o755);
+  const r = await d.run(['exec', 'repl', s.id, '6 * 7'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+  assert.deepEqual([r.code, r.stdout], [0, '42\n']);
+  const other = await d.run(['session', 'list'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+  assert.equal(other.code, 99, 'other commands run node (the fake one here)');
 });
