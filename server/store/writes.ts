@@ -44,7 +44,8 @@ export function applyOp(c: Connection, op: Op): OpResult {
     case 'startupFile.delete': return { changed: c.run('DELETE FROM startup_files WHERE id = ? AND template_id = ?', [op[2], op[1]]) > 0 };
     case 'session.put': c.run(PUT_SESSION, sessionParams(op[1])); return CHANGED;
     case 'execution.put': c.run(PUT_EXECUTION, executionParams(op[1])); return CHANGED;
-    case 'events.append': return c.tx(() => appendEvents(c, op[1]));
+    // One INSERT is atomic by itself: a savepoint only for several.
+    case 'events.append': return op[1].length === 1 ? appendEvents(c, op[1]) : c.tx(() => appendEvents(c, op[1]));
     case 'recover': return c.tx(() => recover(c, op[1], op[2]));
     case 'compact': return c.tx(() => compact(c, op[1]));
     default: {
