@@ -106,6 +106,20 @@ export function encodeRecord(lsn: number, payload: string): Buffer {
   return rec;
 }
 
+/**
+ * The byte preallocated journal space is filled with (journal.ts). A length
+ * field of 0xA7A7A7A7 exceeds MAX_RECORD, so replay stops there; a tail made
+ * only of it is our own space, not damage. Torn writes leave zeros or stray
+ * data, never a run of this byte, so they are still reported and cut.
+ */
+export const FILL_BYTE = 0xa7;
+
+/** Is `tail` nothing but preallocated space? */
+export function isPreallocated(tail: Uint8Array): boolean {
+  for (let i = 0; i < tail.length; i++) if (tail[i] !== FILL_BYTE) return false;
+  return tail.length > 0;
+}
+
 export interface ScannedRecord { lsn: number; payload: Buffer }
 
 export interface Scan {

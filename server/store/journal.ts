@@ -9,18 +9,21 @@
  * a flush depends on the bytes appended since the last one, never on the
  * size of the database.
  *
- * Space ahead of the records is kept zero-filled and synced (preallocated, a
- * chunk at a time, when the writer is idle): overwriting blocks the file
- * already has lets fdatasync skip the file-size update and its metadata
- * commit, about a third of each acknowledgement's sync here. A zero-filled
- * tail fails every record checksum, so replay ends where the records end.
+ * Under sustained writing, space ahead of the records is kept filled and
+ * synced (preallocated, a chunk at a time, when the writer is idle):
+ * overwriting blocks the file already has lets fdatasync skip the file-size
+ * update and its metadata commit, about a third of each acknowledgement's sync
+ * here. The fill (FILL_BYTE) is no record, so replay ends where the records
+ * end, and it is told apart from a torn tail (journal-format.ts).
  */
 import { fdatasyncSync, writeSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { StoreError } from './errors';
-import { HEADER_SIZE, encodeHeader, encodeRecord, type ImageIdentity } from './journal-format';
+import { FILL_BYTE, HEADER_SIZE, encodeHeader, encodeRecord, type ImageIdentity } from './journal-format';
 import { readAll, writeFileDurably } from './durable-files';
 
+/** Preallocation starts once this much was written through this journal: a quiet daemon keeps a tight file. */
+const PREALLOCATE_AFTER_BYTES = 64 * 1024;
 /** Past this much unflushed data, write it in the background even if nobody asked (bounds memory and the next flush). */
 const WRITE_BEHIND_BYTES = 1024 * 1024;
 
@@ -38,7 +41,7 @@ export class Journal {
   private rotating = false;
   private failure: StoreError | undefined;
   private waiters: Waiter[] = [];
-  /** Bytes of the file known to be written (records or preallocated zeros) and synced. */
+  /** Bytes of the file known to be written (records or preallocated fill) and synced. */
   private allocated: number;
   private preallocBytes = 0;
   private preallocScheduled = false;
@@ -59,15 +62,15 @@ export class Journal {
 
   /**
    * An existing journal whose first `goodEnd` bytes were validated and
-   * replayed. A torn tail beyond is cut off durably; a tail of zeros
-   * (preallocated space) is kept for the records to come.
+   * replayed. A torn tail beyond is cut off durably; preallocated space is
+   * kept for the records to come.
    */
-  static async open(file: string, dbId: string, goodEnd: number, lsn: number, zeroTail = false): Promise<Journal> {
+  static async open(file: string, dbId: string, goodEnd: number, lsn: number, preallocated = false): Promise<Journal> {
     const fh = await fsp.open(file, 'r+');
     let size: number;
     try {
       size = (await fh.stat()).size;
-      if (size > goodEnd && !zeroTail) {
+      if (size > goodEnd && !preallocated) {
         await fh.truncate(goodEnd);
         await fh.sync();
         size = goodEnd;
@@ -79,7 +82,7 @@ export class Journal {
     return new Journal(file, dbId, fh, goodEnd, lsn, size);
   }
 
-  /** Keeps about `bytes` of zero-filled space ahead of the records (0: none). */
+  /** Keeps about `bytes` of preallocated space ahead of the records once writes are sustained (0: never). */
   preallocate(bytes: number): void {
     this.preallocBytes = bytes;
   }
@@ -201,20 +204,21 @@ export class Journal {
 
   /** After the answers waiting on this sync went out (setImmediate), never in their way. */
   private schedulePreallocation(): void {
-    if (this.preallocScheduled || this.preallocBytes === 0 || this.allocated - this.endOffset >= this.preallocBytes / 2) return;
+    if (this.preallocScheduled || this.preallocBytes === 0 || this.stats.bytes < PREALLOCATE_AFTER_BYTES) return;
+    if (this.allocated - this.endOffset >= this.preallocBytes / 2) return;
     this.preallocScheduled = true;
     setImmediate(() => {
       this.preallocScheduled = false;
-      // Synchronous, so no record write can interleave; zeros only ever go past the end of what was written.
+      // Synchronous, so no record write can interleave; the fill only ever goes past the end of what was written.
       if (this.writing || this.rotating || this.failure) return;
       const from = Math.max(this.allocated, this.fileSize);
       try {
-        writeAllSync(this.fh.fd, zeros(this.preallocBytes), from);
+        writeAllSync(this.fh.fd, fill(this.preallocBytes), from);
         fdatasyncSync(this.fh.fd);
         this.allocated = from + this.preallocBytes;
         this.stats.preallocations++;
       } catch {
-        // No space for zeros: records still append (each sync then also commits the new file size).
+        // No space for it: records still append (each sync then also commits the new file size).
         this.preallocBytes = 0;
       }
     });
@@ -240,8 +244,8 @@ function writeAllSync(fd: number, buf: Buffer, position: number): void {
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off, position + off);
 }
 
-let zeroChunk = Buffer.alloc(0);
-function zeros(length: number): Buffer {
-  if (zeroChunk.length < length) zeroChunk = Buffer.alloc(length);
-  return zeroChunk.subarray(0, length);
+let fillChunk = Buffer.alloc(0);
+function fill(length: number): Buffer {
+  if (fillChunk.length < length) fillChunk = Buffer.alloc(length, FILL_BYTE);
+  return fillChunk.subarray(0, length);
 }

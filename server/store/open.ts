@@ -11,7 +11,7 @@ import { Connection } from './connection';
 import { resolveDbPath, writeFileDurably } from './durable-files';
 import { StoreError } from './errors';
 import { Journal } from './journal';
-import { checkHeader as checkJournalHeader, crc32, imageIdentity, scanRecords, type ScannedRecord } from './journal-format';
+import { checkHeader as checkJournalHeader, crc32, imageIdentity, isPreallocated, scanRecords, type ScannedRecord } from './journal-format';
 import { checkHeader, checkIntegrity, classify, corrupt, initBlank, migrate, readMeta } from './schema';
 import { SqliteStore } from './sqlite-store';
 import { loadSqlJs, type SqlDatabase } from './sqljs';
@@ -127,18 +127,12 @@ async function openExisting(conn: Connection, image: Buffer, dbPath: string, jou
   }
   const scan = scanRecords(buf);
   const lsn = replay(conn, scan.records, imageLsn, dbPath, journalPath, log);
-  const zeroTail = scan.tailBytes > 0 && isZeros(buf.subarray(scan.goodEnd));
-  if (scan.tailBytes > 0 && !zeroTail) {
+  const preallocated = isPreallocated(buf.subarray(scan.goodEnd));
+  if (scan.tailBytes > 0 && !preallocated) {
     log(`store: warning: ${journalPath}: ${scan.stopReason ?? 'garbage'} at byte ${scan.goodEnd}; ` +
       `truncating ${scan.tailBytes} byte(s) after the last complete record (lsn ${lsn}). Unacknowledged writes only.`);
   }
-  return { journal: await Journal.open(journalPath, dbId, scan.goodEnd, lsn, zeroTail), lsn, imageLsn, schemaDirty: migrated > 0 };
-}
-
-/** The journal's preallocated space (see journal.ts), not damage. */
-function isZeros(tail: Buffer): boolean {
-  for (let i = 0; i < tail.length; i++) if (tail[i] !== 0) return false;
-  return true;
+  return { journal: await Journal.open(journalPath, dbId, scan.goodEnd, lsn, preallocated), lsn, imageLsn, schemaDirty: migrated > 0 };
 }
 
 /**

@@ -214,7 +214,7 @@ export class SqliteStore implements StorePort {
   }
 }
 
-/** A chunk of zeros every few hundred acknowledgements; small journals (tests) keep small files. */
+/** A chunk of preallocated space every few hundred acknowledgements; small journals (tests) keep small files. */
 function preallocationFor(checkpointBytes: number): number {
   return Math.min(512 * 1024, Math.max(4096, Math.floor(checkpointBytes / 8)));
 }

@@ -25,6 +25,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: vm-system ${args.join(' ')}\n${stderr}`)); }, options.timeoutMs ?? 20000);
     child.on('error', reject);
     child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    // A command that reads no input may be gone before it is closed (the native exec client takes ~3 ms).
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -75,6 +77,7 @@ export interface LiveCli {
 
 export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): LiveCli {
   const proc = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.stdin.on('error', () => undefined); // a test writing to a command that already ended
   const out = { stdout: '', stderr: '' };
   const waiters = new Set<() => void>();
   const wake = (): void => { for (const w of [...waiters]) w(); };

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import * as zlib from 'node:zlib';
 import { openStore, type SqliteStore } from '../../server/store';
-import { HEADER_SIZE, crc32, crc32js, encodeRecord } from '../../server/store/journal-format';
+import { FILL_BYTE, HEADER_SIZE, crc32, crc32js, encodeRecord, isPreallocated } from '../../server/store/journal-format';
 import { crashCopy, defer, events, execution, finished, logger, session, tempDir } from './helpers';
 
 /** Writes `n` complete executions (put running, 3 events, put finished), flushing after each. */
@@ -55,7 +55,8 @@ test('writes flushed but never checkpointed are replayed after a crash (no close
 
 for (const [name, damage] of [
   ['garbage appended', (file: string) => fs.appendFileSync(file, Buffer.from('this is not a record, just noise \x00\x01\x02'))],
-  ['zeros after a torn record', (file: string) => fs.appendFileSync(file, Buffer.concat([encodeRecord(1_000_000, '{"x":1}').subarray(0, 20), Buffer.alloc(4096)]))],
+  ['zeros appended', (file: string) => fs.appendFileSync(file, Buffer.alloc(4096))],
+  ['preallocated space after a torn record', (file: string) => fs.appendFileSync(file, Buffer.concat([encodeRecord(1_000_000, '{"x":1}').subarray(0, 20), Buffer.alloc(4096, FILL_BYTE)]))],
   ['last record cut in the middle', (file: string) => fs.truncateSync(file, fs.statSync(file).size - 7)],
   ['last record header cut', (file: string) => {
     fs.appendFileSync(file, encodeRecord(1_000_000, '{"x":1}').subarray(0, 9));
@@ -92,7 +93,7 @@ for (const [name, damage] of [
   });
 }
 
-test('a zero-filled tail is preallocated space: opens without a warning, and new records overwrite it', async (t) => {
+test('a tail of preallocated space opens without a warning, and new records overwrite it', async (t) => {
   const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
   defer(t, () => writer.close());
   const s = session();
@@ -100,14 +101,14 @@ test('a zero-filled tail is preallocated space: opens without a warning, and new
   const ids = await writeExecutions(writer, s.id, 10);
   const dbPath = crashCopy(t, writer.path);
   const journalPath = `${dbPath}.journal`;
-  fs.appendFileSync(journalPath, Buffer.alloc(64 * 1024));
+  fs.appendFileSync(journalPath, Buffer.alloc(64 * 1024, FILL_BYTE));
 
   const { lines, log } = logger();
   const reopened = await openStore({ path: dbPath, log });
   defer(t, () => reopened.close());
   assert.deepEqual(lines, []);
   assertComplete(reopened, ids);
-  // Appended after the zeros they would be lost at the next open (replay stops at the first bad record).
+  // Appended after the fill they would be lost at the next open (replay stops at the first bad record).
   const more = await writeExecutions(reopened, s.id, 3);
 
   const { lines: again, log: log2 } = logger();
@@ -117,19 +118,23 @@ test('a zero-filled tail is preallocated space: opens without a warning, and new
   assertComplete(third, [...ids, ...more]);
 });
 
-test('the journal keeps zero-filled space ahead of its records', async (t) => {
+test('under sustained writing the journal keeps preallocated space ahead of its records; a quiet one does not', async (t) => {
   const dbPath = path.join(tempDir(t), 'db.sqlite');
-  const store = await openStore({ path: dbPath, checkpointBytes: 256 * 1024 });
+  const store = await openStore({ path: dbPath, checkpointBytes: 1024 * 1024 });
   defer(t, () => store.close());
   const s = session();
   store.putSession(s);
   await writeExecutions(store, s.id, 5);
   await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(store.stats().journal.preallocations, 0, 'a few writes: the file holds only records');
+  assert.equal(fs.statSync(`${dbPath}.journal`).size, store.stats().journalBytes);
+  while (store.stats().journal.bytes < 80 * 1024) await writeExecutions(store, s.id, 20);
+  await new Promise((resolve) => setImmediate(resolve));
   assert.ok(store.stats().journal.preallocations >= 1, JSON.stringify(store.stats().journal));
   const journal = fs.readFileSync(`${dbPath}.journal`);
   const end = store.stats().journalBytes;
-  assert.ok(journal.length >= end + 16 * 1024, `zeros ahead: file ${journal.length} bytes, records end at ${end}`);
-  assert.ok(journal.subarray(end).every((b) => b === 0));
+  assert.ok(journal.length >= end + 32 * 1024, `space ahead: file ${journal.length} bytes, records end at ${end}`);
+  assert.ok(isPreallocated(journal.subarray(end)));
 });
 
 test('background checkpoints keep the journal short and lose nothing written meanwhile', async (t) => {
