@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import * as zlib from 'node:zlib';
 import { openStore, type SqliteStore } from '../../server/store';
+import type { Session } from '../../server/protocol';
 import { FILL_BYTE, HEADER_SIZE, crc32, crc32js, encodeRecord, isPreallocated } from '../../server/store/journal-format';
 import { crashCopy, defer, events, execution, finished, logger, session, tempDir } from './helpers';
 
@@ -53,6 +54,17 @@ test('writes flushed but never checkpointed are replayed after a crash (no close
   assert.deepEqual(lines, []);
 });
 
+/** A session with `count` executions written, and a copy of its files as a crash would leave them. */
+async function crashedAfter(t: TestContext, count: number): Promise<{ s: Session; ids: string[]; dbPath: string; journalPath: string }> {
+  const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+  defer(t, () => writer.close());
+  const s = session();
+  writer.putSession(s);
+  const ids = await writeExecutions(writer, s.id, count);
+  const dbPath = crashCopy(t, writer.path);
+  return { s, ids, dbPath, journalPath: `${dbPath}.journal` };
+}
+
 for (const [name, damage] of [
   ['garbage appended', (file: string) => fs.appendFileSync(file, Buffer.from('this is not a record, just noise \x00\x01\x02'))],
   ['zeros appended', (file: string) => fs.appendFileSync(file, Buffer.alloc(4096))],
@@ -63,13 +75,7 @@ for (const [name, damage] of [
   }],
 ] as const) {
   test(`torn journal tail (${name}): opens, warns, keeps every complete record, continues after it`, async (t) => {
-    const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
-    defer(t, () => writer.close());
-    const s = session();
-    writer.putSession(s);
-    const ids = await writeExecutions(writer, s.id, 10);
-    const dbPath = crashCopy(t, writer.path);
-    const journalPath = `${dbPath}.journal`;
+    const { s, ids, dbPath, journalPath } = await crashedAfter(t, 10);
     const intactSize = fs.statSync(journalPath).size;
     damage(journalPath);
     const cutLast = name === 'last record cut in the middle';
@@ -94,13 +100,7 @@ for (const [name, damage] of [
 }
 
 test('a tail of preallocated space opens without a warning, and new records overwrite it', async (t) => {
-  const writer = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
-  defer(t, () => writer.close());
-  const s = session();
-  writer.putSession(s);
-  const ids = await writeExecutions(writer, s.id, 10);
-  const dbPath = crashCopy(t, writer.path);
-  const journalPath = `${dbPath}.journal`;
+  const { s, ids, dbPath, journalPath } = await crashedAfter(t, 10);
   fs.appendFileSync(journalPath, Buffer.alloc(64 * 1024, FILL_BYTE));
 
   const { lines, log } = logger();
