@@ -3,6 +3,7 @@
  * processes and isolates (no mocks), short limits, temp worktrees.
  */
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -148,3 +149,18 @@ export function closing(run: Run): RuntimeEvent {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One runtime with one default session for a whole test file: built in `before`, closed in `after`. */
+export function fileSession(): { readonly rt: TestRuntime; readonly s: TestSession } {
+  let rt: TestRuntime | undefined;
+  let s: TestSession | undefined;
+  before(async () => {
+    rt = new TestRuntime();
+    s = await rt.session();
+  });
+  after(() => rt?.close());
+  return {
+    get rt() { return rt!; },
+    get s() { return s!; },
+  };
+}

@@ -3,18 +3,12 @@
  * util.inspect/util.format on the same values (each source is evaluated in
  * both). Data-driven: a new case is one line.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import util from 'node:util';
-import { TestRuntime, type TestSession } from './helpers';
+import { fileSession } from './helpers';
 
-let rt: TestRuntime;
-let s: TestSession;
-before(async () => {
-  rt = new TestRuntime();
-  s = await rt.session();
-});
-after(() => rt.close());
+const file = fileSession();
 
 const nodeEval = (src: string): unknown => (0, eval)(`(${src})`);
 
@@ -65,7 +59,7 @@ describe('inspect matches util.inspect', () => {
   for (const src of VALUES) {
     test(src, async () => {
       const expected = util.inspect(nodeEval(src));
-      const r = await s.run(`console.log("%O", ${src}); (${src})`);
+      const r = await file.s.run(`console.log("%O", ${src}); (${src})`);
       assert.equal(r.outcome.status, 'ok', JSON.stringify(r.outcome));
       assert.equal(r.logs[0], expected);
       if (typeof nodeEval(src) !== 'string') assert.equal(r.outcome.result?.preview, expected);
@@ -86,7 +80,7 @@ describe('format matches util.format', () => {
   for (const args of FORMATS) {
     test(args, async () => {
       const expected = util.format(...(nodeEval(`[${args}]`) as unknown[]));
-      const r = await s.run(`console.log(${args})`);
+      const r = await file.s.run(`console.log(${args})`);
       // Stack frames differ between Node and the isolate: compared without them.
       const frames = (text: string) => text.replace(/\n {4}at [^\n]*/g, '');
       assert.equal(frames(r.logs[0]), frames(expected), args);

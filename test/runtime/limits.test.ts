@@ -2,18 +2,11 @@
  * Limits enforced while code runs (wall, CPU, memory, events, output),
  * cancellation, and sessions running side by side.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestRuntime, closing, settings, sleep, type TestSession } from './helpers';
+import { closing, fileSession, settings, sleep } from './helpers';
 
-let rt: TestRuntime;
-let s: TestSession;
-
-before(async () => {
-  rt = new TestRuntime();
-  s = await rt.session();
-});
-after(() => rt.close());
+const file = fileSession();
 
 function systemMessage(run: { events: Array<{ type: string; payload: unknown }> }): string {
   const last = run.events[run.events.length - 1];
@@ -30,28 +23,28 @@ describe('time', () => {
     ['a busy timer callback', 'setTimeout(() => { for (;;) {} }, 1)'],
   ]) {
     test(`wallMs stops ${name}`, async () => {
-      await s.value('var survivor = "kept"');
-      const r = await s.run(code, { limits: { wallMs: 200, cpuMs: 5000 } });
+      await file.s.value('var survivor = "kept"');
+      const r = await file.s.run(code, { limits: { wallMs: 200, cpuMs: 5000 } });
       assert.equal(r.outcome.status, 'timeout');
       assert.match(systemMessage(r), /wall time limit of 200 ms/);
       assert.ok(r.outcome.wallMs >= 190 && r.outcome.wallMs < 600, `wallMs ${r.outcome.wallMs}`);
-      assert.equal(await s.value('survivor'), 'kept');
+      assert.equal(await file.s.value('survivor'), 'kept');
     });
   }
 
   test('cpuMs stops a busy loop', async () => {
-    const r = await s.run('for (;;) {}', { limits: { wallMs: 5000, cpuMs: 150 } });
+    const r = await file.s.run('for (;;) {}', { limits: { wallMs: 5000, cpuMs: 150 } });
     assert.equal(r.outcome.status, 'timeout');
     assert.match(systemMessage(r), /CPU time limit of 150 ms/);
     assert.ok(r.outcome.cpuMs >= 140 && r.outcome.cpuMs < 500, `cpuMs ${r.outcome.cpuMs}`);
-    assert.equal(await s.value('1 + 1'), '2');
+    assert.equal(await file.s.value('1 + 1'), '2');
   });
 });
 
 describe('memory', () => {
   test('exceeding memMb crashes that session only', async () => {
-    const victim = await rt.session({ settings: settings({ memMb: 16, wallMs: 3000 }) });
-    const neighbour = await rt.session();
+    const victim = await file.rt.session({ settings: settings({ memMb: 16, wallMs: 3000 }) });
+    const neighbour = await file.rt.session();
     await neighbour.value('var mine = 1');
     const r = await victim.run('const keep = []; for (;;) keep.push(new Array(1e5).fill(1))', { limits: { wallMs: 3000 } });
     assert.equal(r.outcome.status, 'error');
@@ -66,7 +59,7 @@ describe('memory', () => {
 
 describe('output', () => {
   test('maxEvents counts the input echo and keeps room for the closing event', async () => {
-    const r = await s.run('for (let i = 0; i < 100; i++) console.log(i)', { limits: { maxEvents: 10 } });
+    const r = await file.s.run('for (let i = 0; i < 100; i++) console.log(i)', { limits: { maxEvents: 10 } });
     assert.equal(r.outcome.status, 'limit_exceeded');
     assert.equal(r.outcome.limit, 'maxEvents');
     // 1 (echo, recorded by the core) + 8 console + 1 system = 10
@@ -76,53 +69,53 @@ describe('output', () => {
   });
 
   test('maxOutputKb stops at once, even in a loop that swallows errors', async () => {
-    const r = await s.run('for (;;) { try { console.log("x".repeat(300)) } catch {} }', { limits: { maxOutputKb: 1, wallMs: 2000 } });
+    const r = await file.s.run('for (;;) { try { console.log("x".repeat(300)) } catch {} }', { limits: { maxOutputKb: 1, wallMs: 2000 } });
     assert.equal(r.outcome.status, 'limit_exceeded');
     assert.equal(r.outcome.limit, 'maxOutputKb');
     assert.equal(r.logs.length, 3);
     assert.ok(r.outcome.wallMs < 500);
-    assert.equal(await s.value('"usable"'), 'usable');
+    assert.equal(await file.s.value('"usable"'), 'usable');
   });
 });
 
 describe('cancel', () => {
   test('stops running code within 100 ms and keeps the session state', async () => {
-    await s.value('var counter = 0');
+    await file.s.value('var counter = 0');
     let started = 0;
     let request!: { sessionId: string; executionId: string };
-    const r = await s.run('console.log("running"); for (;;) { counter++ }', {
+    const r = await file.s.run('console.log("running"); for (;;) { counter++ }', {
       limits: { wallMs: 10_000, cpuMs: 10_000 },
       onStart: (req) => { request = req; },
-      onEvent: () => setTimeout(() => { started = performance.now(); rt.rt.cancel(request.sessionId, request.executionId); }, 50),
+      onEvent: () => setTimeout(() => { started = performance.now(); file.rt.rt.cancel(request.sessionId, request.executionId); }, 50),
     });
     const latency = performance.now() - started;
     assert.equal(r.outcome.status, 'cancelled');
     assert.ok(latency < 100, `cancel took ${latency} ms`);
     assert.equal(closing(r).type, 'system');
-    assert.ok(Number(await s.value('counter')) > 0);
+    assert.ok(Number(await file.s.value('counter')) > 0);
   });
 
   test('cancels an execution waiting for timers or a promise', async () => {
     let request!: { sessionId: string; executionId: string };
-    const r = await s.run('console.log("waiting"); new Promise((r) => setTimeout(r, 5000))', {
+    const r = await file.s.run('console.log("waiting"); new Promise((r) => setTimeout(r, 5000))', {
       limits: { wallMs: 10_000 },
       onStart: (req) => { request = req; },
-      onEvent: () => setTimeout(() => rt.rt.cancel(request.sessionId, request.executionId), 20),
+      onEvent: () => setTimeout(() => file.rt.rt.cancel(request.sessionId, request.executionId), 20),
     });
     assert.equal(r.outcome.status, 'cancelled');
     assert.ok(r.outcome.wallMs < 300);
   });
 
   test('cancel of an unknown or finished execution is a no-op', async () => {
-    rt.rt.cancel(s.id, '00000000-0000-4000-8000-000000000000');
-    assert.equal(await s.value('2'), '2');
+    file.rt.rt.cancel(file.s.id, '00000000-0000-4000-8000-000000000000');
+    assert.equal(await file.s.value('2'), '2');
   });
 });
 
 describe('parallel sessions', () => {
   test('a 1-second busy loop in one session does not delay another', async () => {
-    const busy = await rt.session({ settings: settings({ wallMs: 3000, cpuMs: 3000 }) });
-    const quick = await rt.session();
+    const busy = await file.rt.session({ settings: settings({ wallMs: 3000, cpuMs: 3000 }) });
+    const quick = await file.rt.session();
     const loop = busy.run('const t = Date.now(); while (Date.now() - t < 1000); "done"', { limits: { wallMs: 3000, cpuMs: 3000 } });
     await sleep(50);
     const t0 = performance.now();

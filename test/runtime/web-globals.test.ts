@@ -2,18 +2,12 @@
  * The session's web globals (URL, URLSearchParams, TextEncoder/TextDecoder,
  * atob/btoa, structuredClone) against Node's implementations of the same.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import util from 'node:util';
-import { TestRuntime, type TestSession } from './helpers';
+import { fileSession } from './helpers';
 
-let rt: TestRuntime;
-let s: TestSession;
-before(async () => {
-  rt = new TestRuntime();
-  s = await rt.session();
-});
-after(() => rt.close());
+const file = fileSession();
 
 /** Evaluates `fn(arg)` in Node and in the session (as JSON) and compares. */
 async function same(fnSource: string, arg: unknown): Promise<void> {
@@ -24,7 +18,7 @@ async function same(fnSource: string, arg: unknown): Promise<void> {
   } catch (err) {
     expected = { threw: (err as Error).name };
   }
-  const r = await s.run(`(() => { try { return JSON.stringify((${fnSource})(${JSON.stringify(arg)})) } catch (e) { return JSON.stringify({ threw: e.name }) } })()`);
+  const r = await file.s.run(`(() => { try { return JSON.stringify((${fnSource})(${JSON.stringify(arg)})) } catch (e) { return JSON.stringify({ threw: e.name }) } })()`);
   assert.equal(r.outcome.status, 'ok', JSON.stringify(r.outcome));
   assert.deepEqual(JSON.parse(r.outcome.result!.preview), JSON.parse(JSON.stringify(expected)), `${fnSource} on ${JSON.stringify(arg)}`);
 }
@@ -55,9 +49,9 @@ describe('URL', () => {
 
   test('inspect output reads like Node', async () => {
     const src = 'new URL("https://user:pw@a.com:8080/p/q?x=1&y=2#h")';
-    assert.equal(await s.value(src), util.inspect((0, eval)(src)));
+    assert.equal(await file.s.value(src), util.inspect((0, eval)(src)));
     const params = 'new URLSearchParams("a=1&b=2&a=3")';
-    assert.equal(await s.value(params), util.inspect((0, eval)(params)));
+    assert.equal(await file.s.value(params), util.inspect((0, eval)(params)));
   });
 });
 
