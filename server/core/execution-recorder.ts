@@ -20,22 +20,18 @@ export class ExecutionRecorder {
     private readonly push: ((event: Event) => void) | undefined,
   ) {}
 
+  /** The execution and its input echo (seq 1) are one write. */
   start(echo: InputEchoPayload): void {
-    this.store.putExecution(this.execution);
-    this.record({ type: 'input_echo', ts: this.execution.startedAt, payload: echo });
+    const first = this.number({ type: 'input_echo', ts: this.execution.startedAt, payload: echo });
+    this.store.startExecution(this.execution, first ? [first] : []);
+    if (first) this.pushSafely(first);
   }
 
   record(event: { type: Event['type']; ts: string; payload: unknown }): void {
-    if (this.events.length >= this.maxEvents) return;
-    const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ts: event.ts, type: event.type, payload: event.payload };
-    if (event.type === 'console') this.outputBytes += utf8.encode((event.payload as { text: string }).text).length;
-    this.events.push(full);
+    const full = this.number(event);
+    if (!full) return;
     this.store.appendEvents([full]);
-    try {
-      this.push?.(full);
-    } catch {
-      // A client that went away must not break the recording.
-    }
+    this.pushSafely(full);
   }
 
   finish(outcome: ExecOutcome, endedAt: string): ExecutionWithEvents {
@@ -52,7 +48,24 @@ export class ExecutionRecorder {
     };
     if (outcome.result) execution.result = outcome.result;
     if (outcome.error) execution.error = outcome.error;
-    this.store.putExecution(execution);
+    this.store.finishExecution(execution);
     return { ...execution, events: this.events };
+  }
+
+  /** Gives the event its seq and counts it; undefined once `maxEvents` are recorded. */
+  private number(event: { type: Event['type']; ts: string; payload: unknown }): Event | undefined {
+    if (this.events.length >= this.maxEvents) return undefined;
+    const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ts: event.ts, type: event.type, payload: event.payload };
+    if (event.type === 'console') this.outputBytes += utf8.encode((event.payload as { text: string }).text).length;
+    this.events.push(full);
+    return full;
+  }
+
+  private pushSafely(event: Event): void {
+    try {
+      this.push?.(event);
+    } catch {
+      // A client that went away must not break the recording.
+    }
   }
 }

@@ -42,6 +42,10 @@ export interface StorePort {
 
   /** Insert or replace (without events). */
   putExecution(execution: Execution): void;
+  /** Inserts a new execution with its first events, as one write. */
+  startExecution(execution: Execution, events: Event[]): void;
+  /** Records how a started execution ended (status, endedAt, result, error, metrics); the rest of its row stays. */
+  finishExecution(execution: Execution): void;
   getExecution(id: string): Execution | undefined;
   /** Newest first; `beforeId` excludes it and everything newer. */
   listExecutions(page: ExecutionPage): Execution[];

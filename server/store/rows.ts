@@ -114,6 +114,11 @@ export function eventFromRow(executionId: string, r: Row): Event {
   return { executionId, seq: r[0] as number, ts: str(r[1]), type: str(r[2]) as Event['type'], payload: json(r[3]) };
 }
 
+/** The event's own columns, after its execution's ord. */
+export function eventValues(e: Event): SqlValue[] {
+  return [e.seq, e.ts, e.type, toJson(e.payload)];
+}
+
 /** In the order of writes.ts's INSERT ... SELECT: the execution id comes last, where it is looked up. */
 export function eventParams(e: Event): SqlValue[] {
   return [e.seq, e.ts, e.type, toJson(e.payload), e.executionId];

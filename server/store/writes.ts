@@ -8,9 +8,12 @@
 import type { CompactOptions } from '../core/ports';
 import type { Capability, Event, Execution, Session, Settings, StartupFile, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
-import { EXECUTION_COLUMNS, capabilityParams, eventParams, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
+import { EXECUTION_COLUMNS, capabilityParams, eventParams, eventValues, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
 
 export interface TemplatePatch { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }
+
+/** What an execution's end changes: the rest of the row was written when it started. */
+export type ExecutionEnd = Pick<Execution, 'status' | 'endedAt' | 'result' | 'error' | 'metrics'>;
 
 /** A journaled operation: `[name, ...arguments]`, JSON-serialisable. */
 export type Op =
@@ -22,6 +25,8 @@ export type Op =
   | ['startupFile.delete', string, string]
   | ['session.put', Session]
   | ['execution.put', Execution]
+  | ['execution.start', Execution, Event[]]
+  | ['execution.finish', string, ExecutionEnd]
   | ['events.append', Event[]]
   | ['recover', string, string]
   | ['compact', CompactOptions];
@@ -44,6 +49,8 @@ export function applyOp(c: Connection, op: Op): OpResult {
     case 'startupFile.delete': return { changed: c.run('DELETE FROM startup_files WHERE id = ? AND template_id = ?', [op[2], op[1]]) > 0 };
     case 'session.put': c.run(PUT_SESSION, sessionParams(op[1])); return CHANGED;
     case 'execution.put': c.run(PUT_EXECUTION, executionParams(op[1])); return CHANGED;
+    case 'execution.start': return startExecution(c, op[1], op[2]);
+    case 'execution.finish': return finishExecution(c, op[1], op[2]);
     // One INSERT is atomic by itself: a savepoint only for several.
     case 'events.append': return op[1].length === 1 ? appendEvents(c, op[1]) : c.tx(() => appendEvents(c, op[1]));
     case 'recover': return c.tx(() => recover(c, op[1], op[2]));
@@ -72,6 +79,10 @@ const PUT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, 
     started_at = excluded.started_at, ended_at = excluded.ended_at, result_json = excluded.result_json,
     error_json = excluded.error_json, metrics_json = excluded.metrics_json, replay_of = excluded.replay_of`;
 
+const INSERT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ord`;
+const INSERT_EVENT_AT = 'INSERT INTO events (exec_ord, seq, ts, type, payload_json) VALUES (?, ?, ?, ?, ?)';
+const FINISH_EXECUTION = 'UPDATE executions SET status = ?, ended_at = ?, result_json = ?, error_json = ?, metrics_json = ? WHERE id = ?';
+
 function insertTemplate(c: Connection, t: TemplateDetail): OpResult {
   c.run(INSERT_TEMPLATE, templateParams(t));
   for (const cap of t.capabilities) c.run(INSERT_CAPABILITY, capabilityParams(cap));
@@ -99,6 +110,20 @@ function updateTemplate(c: Connection, id: string, p: TemplatePatch): OpResult {
     ],
   );
   return { changed: changed > 0 };
+}
+
+/** A new execution and its first events; the ord it got keys the events without looking the id up again. */
+function startExecution(c: Connection, e: Execution, events: Event[]): OpResult {
+  const ord = c.get(INSERT_EXECUTION, executionParams(e))![0] as number;
+  for (const event of events) c.run(INSERT_EVENT_AT, [ord, ...eventValues(event)]);
+  return CHANGED;
+}
+
+function finishExecution(c: Connection, id: string, end: ExecutionEnd): OpResult {
+  const params = [end.status, end.endedAt ?? null, end.result === undefined ? null : JSON.stringify(end.result),
+    end.error === undefined ? null : JSON.stringify(end.error), JSON.stringify(end.metrics), id];
+  if (c.run(FINISH_EXECUTION, params) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
+  return CHANGED;
 }
 
 function appendEvents(c: Connection, events: Event[]): OpResult {

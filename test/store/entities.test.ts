@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../server/store';
 import { HEADER_SIZE } from '../../server/store/journal-format';
-import { capability, crashCopy, defer, events, execution, finished, iso, session, startupFile, template, tempDir } from './helpers';
+import { capability, crashCopy, defer, events, execution, finished, iso, logger, session, startupFile, template, tempDir } from './helpers';
 
 test('templates round-trip with capabilities, startup files, modules and libraries', async (t) => {
   const store = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
@@ -90,7 +90,8 @@ test('sessions: upsert keeps order, optional fields are absent rather than null,
 });
 
 test('executions and events round-trip; optional fields absent', async (t) => {
-  const store = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
+  const { lines, log } = logger();
+  const store = await openStore({ path: path.join(tempDir(t), 'db.sqlite'), log });
   defer(t, () => store.close());
   const s = session();
   store.putSession(s);
@@ -121,13 +122,46 @@ test('executions and events round-trip; optional fields absent', async (t) => {
   assert.deepEqual(store.listEvents({ executionId: running.id, afterSeq: 0, limit: 100 }), evs);
   assert.deepEqual(store.listEvents({ executionId: running.id, afterSeq: 2, limit: 2 }), evs.slice(2, 4));
   assert.deepEqual(store.listEvents({ executionId: full.id, afterSeq: 0, limit: 100 }), []);
-  assert.throws(() => store.appendEvents([evs[0]]), /UNIQUE|constraint/i, 'a duplicate seq is a bug, not silently replaced');
+  // Event appends are applied after they are journaled (see DEFERRED): a bug shows as a warning, never as a replaced event.
+  store.appendEvents([{ ...evs[0], payload: { level: 'log', text: 'replacement' } }]);
   assert.deepEqual(store.listEvents({ executionId: running.id, afterSeq: 0, limit: 100 }), evs, 'a failed write changes nothing');
+  assert.match(lines.join('\n'), /events\.append failed and was skipped.*(UNIQUE|constraint)/i);
 
   const done = finished(running);
   store.putExecution(done);
   assert.deepEqual(store.getExecution(running.id), done);
   assert.deepEqual(store.listSessionHistory(s.id).map((e) => e.id), [running.id, full.id], 'oldest first, update kept its place');
+});
+
+test('startExecution and finishExecution: the start with its first events, then only what the end changes', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const store = await openStore({ path: dbPath });
+  defer(t, () => store.close());
+  const s = session();
+  store.putSession(s);
+  const running = execution(s.id, { args: { n: 1 }, env: { A: 'b' }, replayOf: 'original' });
+  const [echo, line] = events(running.id, 1, 2);
+  store.startExecution(running, [echo]);
+  store.appendEvents([line]);
+  // Read at once: the deferred writes are applied before any read.
+  assert.deepEqual(store.getExecution(running.id), running);
+  assert.deepEqual(store.listEvents({ executionId: running.id, afterSeq: 0, limit: 10 }), [echo, line]);
+
+  const done = finished(running, { status: 'error', result: undefined, error: { name: 'Error', message: 'boom', stack: 's' } });
+  delete done.result;
+  store.finishExecution(done);
+  const bare = execution(s.id);
+  store.startExecution(bare, []);
+  // A crash now: both are in the journal, whether or not sql.js has them yet.
+  await store.flush();
+  const reopened = await openStore({ path: crashCopy(t, dbPath) });
+  defer(t, () => reopened.close());
+  for (const st of [store, reopened]) {
+    assert.deepEqual(st.getExecution(running.id), done);
+    assert.deepEqual(st.getExecution(bare.id), bare);
+    assert.deepEqual(st.listEvents({ executionId: running.id, afterSeq: 0, limit: 10 }), [echo, line]);
+    assert.deepEqual(st.listSessionHistory(s.id).map((e) => e.id), [running.id, bare.id]);
+  }
 });
 
 test('listExecutions pages newest first with a beforeId cursor, even when timestamps tie', async (t) => {
