@@ -135,7 +135,8 @@ test('executions and events round-trip; optional fields absent', async (t) => {
 
 test('startExecution and finishExecution: the start with its first events, then only what the end changes', async (t) => {
   const dbPath = path.join(tempDir(t), 'db.sqlite');
-  const store = await openStore({ path: dbPath });
+  const { lines, log } = logger();
+  const store = await openStore({ path: dbPath, log });
   defer(t, () => store.close());
   const s = session();
   store.putSession(s);
@@ -152,16 +153,23 @@ test('startExecution and finishExecution: the start with its first events, then 
   store.finishExecution(done);
   const bare = execution(s.id);
   store.startExecution(bare, []);
+  const broken = execution(s.id);
+  const [brokenEcho] = events(broken.id, 1, 1);
+  store.startExecution(broken, [brokenEcho, brokenEcho]); // a bug: the same seq twice
   // A crash now: both are in the journal, whether or not sql.js has them yet.
   await store.flush();
-  const reopened = await openStore({ path: crashCopy(t, dbPath) });
+  const replayed = logger();
+  const reopened = await openStore({ path: crashCopy(t, dbPath), log: replayed.log });
   defer(t, () => reopened.close());
+  assert.match(replayed.lines.join('\n'), /failed to replay and was skipped/, 'replay skips it the same way');
   for (const st of [store, reopened]) {
+    assert.equal(st.getExecution(broken.id), undefined, 'a start that failed left nothing of itself');
     assert.deepEqual(st.getExecution(running.id), done);
     assert.deepEqual(st.getExecution(bare.id), bare);
     assert.deepEqual(st.listEvents({ executionId: running.id, afterSeq: 0, limit: 10 }), [echo, line]);
     assert.deepEqual(st.listSessionHistory(s.id).map((e) => e.id), [running.id, bare.id]);
   }
+  assert.match(lines.join('\n'), /execution\.start failed and was skipped/);
 });
 
 test('listExecutions pages newest first with a beforeId cursor, even when timestamps tie', async (t) => {
