@@ -58,18 +58,19 @@ export class ExecutionService {
     const live = this.live.require(request.sessionId);
     const path = request.path === undefined ? undefined : this.checkPath(live, request.path);
     const executionId = this.ids.newId();
-    if (ctx.signal?.aborted) throw new DomainError('REQUEST_CANCELLED', 'request cancelled before it started');
-    const release = await this.live.acquire(live, executionId, request.queue ?? false, ctx.signal);
+    if (ctx.cancellation?.isCancellationRequested) throw new DomainError('REQUEST_CANCELLED', 'request cancelled before it started');
+    const release = await this.live.acquire(live, executionId, request.queue ?? false, ctx.cancellation);
     let finished!: () => void;
     const cancelState = { sessionId: live.id, by: undefined as 'request' | 'cancel' | undefined, done: new Promise<void>((r) => { finished = r; }) };
     this.cancels.set(executionId, cancelState);
     const onAbort = (): void => { cancelState.by ??= 'request'; this.runtime.cancel(live.id, executionId); };
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    const cancelling = ctx.cancellation?.onCancellationRequested(onAbort);
+    if (ctx.cancellation?.isCancellationRequested) onAbort(); // cancelled while queued for the slot: the listener will not fire
     try {
       const result = await this.execute(live, executionId, { ...request, path }, ctx);
       return { ...result, cancelledBy: result.outcome.status === 'cancelled' ? cancelState.by : undefined };
     } finally {
-      ctx.signal?.removeEventListener('abort', onAbort);
+      cancelling?.dispose();
       this.cancels.delete(executionId);
       finished();
       release();

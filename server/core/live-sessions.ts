@@ -1,4 +1,5 @@
 import type { Settings } from '../protocol';
+import type { Cancellation } from './context';
 import { DomainError, notFound } from './errors';
 import type { StorePort } from './ports';
 
@@ -47,20 +48,21 @@ export class LiveSessions {
    * Takes the session's execution slot: at once, or (queue) after the
    * executions ahead of it. The returned function frees the slot.
    */
-  async acquire(live: LiveSession, executionId: string, queue: boolean, signal?: AbortSignal): Promise<(() => void)> {
+  async acquire(live: LiveSession, executionId: string, queue: boolean, cancellation?: Cancellation): Promise<(() => void)> {
     if (live.running || live.waiters.length > 0) {
       if (!queue) {
         const executionId = live.running?.executionId;
         throw new DomainError('SESSION_BUSY', `session ${live.id} is busy with another execution`, { sessionId: live.id, executionId });
       }
+      let cancelling: { dispose(): void } | undefined;
       await new Promise<void>((resolve, reject) => {
         const waiter = { wake: resolve, fail: reject };
         live.waiters.push(waiter);
-        signal?.addEventListener('abort', () => {
+        cancelling = cancellation?.onCancellationRequested(() => {
           const i = live.waiters.indexOf(waiter);
           if (i >= 0) { live.waiters.splice(i, 1); reject(new DomainError('REQUEST_CANCELLED', 'cancelled while queued', { sessionId: live.id })); }
-        }, { once: true });
-      });
+        });
+      }).finally(() => cancelling?.dispose());
     }
     let release!: () => void;
     const done = new Promise<void>((resolve) => { release = resolve; });

@@ -46,26 +46,20 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   connection.onNotification(PARSE_ERROR_METHOD, (p: BadMessageParams) => sendBad('PARSE_ERROR', p));
   connection.onNotification(INVALID_REQUEST_METHOD, (p: BadMessageParams) => sendBad('INVALID_REQUEST', p));
 
-  const ctxFor = (token: CancellationToken): RequestContext => {
-    const abort = new AbortController();
-    // A $/cancelRequest that arrived before the request was dispatched leaves a token that is
-    // already cancelled and whose event never fires (vscode-jsonrpc's CancellationToken.Cancelled).
-    if (token.isCancellationRequested) abort.abort();
-    else token.onCancellationRequested(() => abort.abort());
-    return {
-      signal: abort.signal,
-      onEvent: (sessionId, event) => void connection.sendNotification(ExecutionEventNotification.type,
-        { sessionId, executionId: event.executionId, event }).catch(() => undefined),
-      prompt: answersPrompts
-        ? (executionId, message) => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
-          .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null)
-        : undefined,
-      ownSession: (sessionId) => { owned.add(sessionId); },
-      didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
-      didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
-      progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
-    };
+  // What every request's context shares; only the cancellation is per request.
+  const shared: RequestContext = {
+    onEvent: (sessionId, event) => void connection.sendNotification(ExecutionEventNotification.type,
+      { sessionId, executionId: event.executionId, event }).catch(() => undefined),
+    ownSession: (sessionId) => { owned.add(sessionId); },
+    didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
+    didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
+    progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
   };
+  const askClient = (executionId: string, message: string): Promise<string | null> => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
+    .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null);
+  // The request's token is the cancellation as it is: a $/cancelRequest that arrived before the request
+  // was dispatched leaves it already cancelled (vscode-jsonrpc's CancellationToken.Cancelled), which the core checks first.
+  const ctxFor = (token: CancellationToken): RequestContext => ({ ...shared, prompt: answersPrompts ? askClient : undefined, cancellation: token });
 
   connection.onRequest(async (method: string, params: unknown, token: CancellationToken) => {
     try {

@@ -75,6 +75,22 @@ test('queue: true waits its turn, first in first out', async () => {
   assert.deepEqual([(await first).result?.preview, (await second).result?.preview, (await third).result?.preview], ['1', '2', '1,2,3']);
 });
 
+test('a $/cancelRequest of a queued request takes it out of the queue; the others still run', async () => {
+  const { session } = await openSession(d);
+  const first = repl(session.id, 'var ran = []; await new Promise((r) => setTimeout(r, 300)); ran.push(1); 1');
+  await new Promise((r) => setTimeout(r, 30));
+  const source = new CancellationTokenSource();
+  const queued = d.connection.sendRequest(P.ExecutionsRepl.type, { sessionId: session.id, input: 'ran.push("cancelled one")', queue: true }, source.token);
+  const last = repl(session.id, 'ran.join()', true);
+  await new Promise((r) => setTimeout(r, 30));
+  source.cancel();
+  assert.equal((await errorOf(queued)).code, 'REQUEST_CANCELLED');
+  assert.equal((await first).result?.preview, '1', 'the running execution is not the one cancelled');
+  assert.equal((await last).result?.preview, '1', 'the cancelled request never ran');
+  const { executions } = await d.call(P.ExecutionsList, { sessionId: session.id, limit: 10 });
+  assert.equal(executions.length, 2, 'no execution was recorded for it');
+});
+
 test('a busy session does not hold up another one', async () => {
   const busy = await openSession(d, {}, { limits: { wallMs: 5000, cpuMs: 5000 } });
   const other = await openSession(d);
