@@ -51,7 +51,9 @@ const VALUE_TYPES = new Set<string>(['undefined', 'null', 'boolean', 'number', '
 
 export class Execution {
   readonly id: string;
-  readonly abort = new AbortController();
+  /** Made on first use of `signal`: most executions never ask, and making and aborting one costs ~10 µs. */
+  private controller: AbortController | undefined;
+  private ended = false;
   readonly watchdog: Watchdog;
   readonly done: Promise<ExecOutcome>;
   private resolveDone!: (outcome: ExecOutcome) => void;
@@ -76,6 +78,21 @@ export class Execution {
 
   start(): void {
     if (!this.stopping) this.watchdog.start();
+  }
+
+  /** Aborted once the execution stops or ends (module calls and prompts listen to it). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.ended) this.controller.abort(ENDED);
+    }
+    return this.controller.signal;
+  }
+
+  /** On stop and on finish: whatever listens to the signal lets go. */
+  private end(): void {
+    this.ended = true;
+    this.controller?.abort(ENDED);
   }
 
   /** True once the execution is ending: no further calls into the isolate are made for it. */
@@ -162,7 +179,7 @@ export class Execution {
     this.stopInfo = { status, level: status === 'cancelled' ? 'warn' : 'error', message, limit };
     this.host.clearTimers();
     this.host.releasePrompts();
-    this.abort.abort(ENDED);
+    this.end();
     if (this.host.inFlight() > 0) {
       this.host.terminate();
       this.escalation = setTimeout(() => void this.escalate(status), STOP_GRACE_MS);
@@ -198,7 +215,7 @@ export class Execution {
     this.watchdog.stop();
     if (this.escalation) clearTimeout(this.escalation);
     this.host.clearTimers();
-    this.abort.abort(ENDED);
+    this.end();
     const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs() };
     if (this.crashed) outcome.sessionCrashed = this.crashed;
     if (this.refused) outcome.refused = this.refused;

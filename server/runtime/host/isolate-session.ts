@@ -155,7 +155,7 @@ export class IsolateSession implements ExecutionHost {
   moduleContext(exec: Execution | undefined): ModuleContext {
     return {
       sessionId: this.id, worktreePath: this.spec.worktreePath, capabilities: this.spec.capabilities,
-      limits: exec?.request.limits ?? this.spec.limits, signal: exec?.abort.signal ?? NO_EXECUTION, state: this.moduleState,
+      limits: exec?.request.limits ?? this.spec.limits, signal: exec?.signal ?? NO_EXECUTION, state: this.moduleState,
     };
   }
 

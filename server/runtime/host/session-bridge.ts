@@ -95,15 +95,15 @@ export function moduleReference(session: IsolateSession): ivm.Reference {
     let onAbort: (() => void) | undefined;
     const abandoned = new Promise<never>((_, reject) => {
       onAbort = () => reject(cleanError('Error', 'The execution was stopped during a module call'));
-      if (exec.abort.signal.aborted) onAbort();
-      else exec.abort.signal.addEventListener('abort', onAbort, { once: true });
+      if (exec.signal.aborted) onAbort();
+      else exec.signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
       result = await Promise.race([Promise.resolve().then(() => module.call(session.moduleContext(exec), fn, Array.isArray(args) ? args : [])), abandoned]);
     } catch (err) {
       throw cleanError(err instanceof Error ? err.name : 'Error', err instanceof Error ? err.message : String(err));
     } finally {
-      if (onAbort) exec.abort.signal.removeEventListener('abort', onAbort);
+      if (onAbort) exec.signal.removeEventListener('abort', onAbort);
     }
     if (result === undefined || result === null || typeof result !== 'object') return result;
     return new ivm.ExternalCopy(result).copyInto();
