@@ -23,7 +23,7 @@ export interface RunResult { execution: ExecutionWithEvents; outcome: ExecOutcom
 /**
  * Runs code in live sessions and answers questions about recorded
  * executions. One execution at a time per session (LiveSessions holds the
- * slot); everything recorded is flushed before a call returns.
+ * slot while the code runs); everything recorded is flushed before a call returns.
  */
 export class ExecutionService {
   /** executionId → how a cancel was asked for, for running executions. */
@@ -67,13 +67,20 @@ export class ExecutionService {
     const cancelling = ctx.cancellation?.onCancellationRequested(onAbort);
     if (ctx.cancellation?.isCancellationRequested) onAbort(); // cancelled while queued for the slot: the listener will not fire
     try {
-      const result = await this.execute(live, executionId, { ...request, path }, ctx);
+      let result: Omit<RunResult, 'cancelledBy'>;
+      try {
+        result = await this.execute(live, executionId, { ...request, path }, ctx);
+      } finally {
+        cancelling?.dispose();
+        // The slot is free once the code has ended: a queued execution runs while this
+        // one's records are synced (the journal keeps them in order).
+        release();
+      }
+      await this.store.flush();
       return { ...result, cancelledBy: result.outcome.status === 'cancelled' ? cancelState.by : undefined };
     } finally {
-      cancelling?.dispose();
       this.cancels.delete(executionId);
       finished();
-      release();
     }
   }
 
@@ -106,7 +113,6 @@ export class ExecutionService {
 
     const done = recorder.finish(outcome, this.clock.now().toISOString());
     if (outcome.sessionCrashed) this.onSessionCrashed(live.id, outcome.sessionCrashed);
-    await this.store.flush();
     return { execution: done, outcome };
   }
 
