@@ -50,7 +50,6 @@ interface ControllerRefs {
 const BOOT_TIMEOUT_MS = 5000;
 const LIBRARY_TIMEOUT_MS = 10000;
 const COMPLETE_TIMEOUT_MS = 250;
-const SYNC_COMPILE_LIMIT = 16 * 1024;
 /** The signal module calls outside an execution get (already aborted: nothing may outlive it). */
 const NO_EXECUTION = AbortSignal.abort(new Error('no execution is running'));
 /** `Reference.typeof` of values whose description runs no user code (symbols report "object"). */
@@ -307,12 +306,12 @@ export class IsolateSession implements ExecutionHost {
   }
 
   private async runScript(exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
-    // Compiling runs no user code; small inputs compile faster than a thread hop, large ones go async.
-    const script = await this.call(exec, async () => (source.code.length < SYNC_COMPILE_LIMIT
-      ? this.isolate.compileScriptSync(source.code, { filename: source.filename, lineOffset: source.lineOffset })
-      : this.isolate.compileScript(source.code, { filename: source.filename, lineOffset: source.lineOffset })));
-    const ref = await this.call(exec, () => script.run(this.context, { reference: true, timeout: exec.callTimeout() }) as Promise<ivm.Reference>);
-    script.release();
+    // Compiled and run by one call, on the isolate's thread: a separate compile cost a
+    // synchronous call (or a hop) more per execution. Top-level declarations still land
+    // in the context's global scope, as with a Script.
+    const ref = await this.call(exec, () => this.context.eval(source.code, {
+      filename: source.filename, lineOffset: source.lineOffset, reference: true, timeout: exec.callTimeout(),
+    }) as Promise<ivm.Reference>);
     for (const name of source.lexicalNames) this.lexicalNames.add(name);
     return ref;
   }
