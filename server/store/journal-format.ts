@@ -22,7 +22,13 @@ import * as zlib from 'node:zlib';
 export const HEADER_SIZE = 48;
 export const RECORD_HEADER_SIZE = 16;
 const MAGIC = Buffer.from('VMSJRNL1', 'latin1');
-const FORMAT_VERSION = 1;
+/**
+ * 2: adds the operations execution.start and execution.finish. A journal of
+ * format 1 is read and rewritten as 2 at open; a build that knows only 1
+ * refuses a 2 rather than skip operations it cannot apply.
+ */
+export const FORMAT_VERSION = 2;
+const OLDEST_FORMAT = 1;
 /** Anything longer is not a record we wrote: treat as garbage rather than allocate it. */
 export const MAX_RECORD = 256 * 1024 * 1024;
 
@@ -80,17 +86,20 @@ export function encodeHeader(dbId: string, image?: ImageIdentity): Buffer {
   return h;
 }
 
-export type HeaderCheck = { ok: true; image?: ImageIdentity } | { ok: false; reason: string };
+export type HeaderCheck = { ok: true; version: number; image?: ImageIdentity } | { ok: false; reason: string };
 
 /** Structure only (magic, checksum, version); `dbId` given: also that it belongs to that database. */
 export function checkHeader(buf: Buffer, dbId?: string): HeaderCheck {
   if (buf.length < HEADER_SIZE) return { ok: false, reason: `shorter than its ${HEADER_SIZE}-byte header` };
   if (!buf.subarray(0, 8).equals(MAGIC)) return { ok: false, reason: 'not a vm-system journal (bad magic)' };
   if (buf.readUInt32LE(44) !== crc32(buf.subarray(0, 44))) return { ok: false, reason: 'damaged header (checksum mismatch)' };
-  if (buf.readUInt32LE(24) !== FORMAT_VERSION) return { ok: false, reason: `unknown journal format ${buf.readUInt32LE(24)}` };
+  const version = buf.readUInt32LE(24);
+  if (version < OLDEST_FORMAT || version > FORMAT_VERSION) {
+    return { ok: false, reason: `unknown journal format ${version}${version > FORMAT_VERSION ? ' (written by a newer vm-system)' : ''}` };
+  }
   if (dbId !== undefined && !buf.subarray(8, 24).equals(idBytes(dbId))) return { ok: false, reason: 'it belongs to a different database' };
-  if ((buf.readUInt32LE(40) & 1) === 0) return { ok: true };
-  return { ok: true, image: { crc: buf.readUInt32LE(28), length: buf.readUInt32LE(32) + buf.readUInt32LE(36) * 0x1_0000_0000 } };
+  if ((buf.readUInt32LE(40) & 1) === 0) return { ok: true, version };
+  return { ok: true, version, image: { crc: buf.readUInt32LE(28), length: buf.readUInt32LE(32) + buf.readUInt32LE(36) * 0x1_0000_0000 } };
 }
 
 // ---------------------------------------------------------------- records

@@ -11,7 +11,7 @@ import { Connection } from './connection';
 import { resolveDbPath, writeFileDurably } from './durable-files';
 import { StoreError } from './errors';
 import { Journal } from './journal';
-import { checkHeader as checkJournalHeader, crc32, imageIdentity, isPreallocated, scanRecords, type ScannedRecord } from './journal-format';
+import { FORMAT_VERSION, HEADER_SIZE, checkHeader as checkJournalHeader, crc32, imageIdentity, isPreallocated, scanRecords, type ScannedRecord } from './journal-format';
 import { checkHeader, checkIntegrity, classify, corrupt, initBlank, migrate, readMeta } from './schema';
 import { SqliteStore } from './sqlite-store';
 import { loadSqlJs, type SqlDatabase } from './sqljs';
@@ -132,7 +132,17 @@ async function openExisting(conn: Connection, image: Buffer, dbPath: string, jou
     log(`store: warning: ${journalPath}: ${scan.stopReason ?? 'garbage'} at byte ${scan.goodEnd}; ` +
       `truncating ${scan.tailBytes} byte(s) after the last complete record (lsn ${lsn}). Unacknowledged writes only.`);
   }
-  return { journal: await Journal.open(journalPath, dbId, scan.goodEnd, lsn, preallocated), lsn, imageLsn, schemaDirty: migrated > 0 };
+  const journal = await Journal.open(journalPath, dbId, scan.goodEnd, lsn, preallocated);
+  if (header.version < FORMAT_VERSION) {
+    // Same records and image, new header: no operation of the new format may land in an old-format file.
+    try {
+      await journal.rotate(HEADER_SIZE, header.image);
+    } catch (err) {
+      await journal.close().catch(() => undefined);
+      throw err;
+    }
+  }
+  return { journal, lsn, imageLsn, schemaDirty: migrated > 0 };
 }
 
 /**

@@ -106,6 +106,14 @@ export function executionParams(e: Execution): SqlValue[] {
   ];
 }
 
+/** In the order of writes.ts's FINISH_EXECUTION: what the end changes, then the id. */
+export function executionEndParams(id: string, end: Pick<Execution, 'status' | 'endedAt' | 'result' | 'error' | 'metrics'>): SqlValue[] {
+  return [
+    end.status, end.endedAt ?? null, end.result === undefined ? null : toJson(end.result),
+    end.error === undefined ? null : toJson(end.error), toJson(end.metrics), id,
+  ];
+}
+
 // ---------------------------------------------------------------- events
 
 export const EVENT_COLUMNS = 'seq, ts, type, payload_json';

@@ -8,7 +8,7 @@
 import type { CompactOptions } from '../core/ports';
 import type { Capability, Event, Execution, Session, Settings, StartupFile, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
-import { EXECUTION_COLUMNS, capabilityParams, eventParams, eventValues, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
+import { EXECUTION_COLUMNS, capabilityParams, eventParams, eventValues, executionEndParams, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
 
 export interface TemplatePatch { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }
 
@@ -131,9 +131,7 @@ function startExecution(c: Connection, e: Execution, events: Event[]): OpResult 
 }
 
 function finishExecution(c: Connection, id: string, end: ExecutionEnd): OpResult {
-  const params = [end.status, end.endedAt ?? null, end.result === undefined ? null : JSON.stringify(end.result),
-    end.error === undefined ? null : JSON.stringify(end.error), JSON.stringify(end.metrics), id];
-  if (c.run(FINISH_EXECUTION, params) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
+  if (c.run(FINISH_EXECUTION, executionEndParams(id, end)) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
   return CHANGED;
 }
 

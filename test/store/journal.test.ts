@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import * as zlib from 'node:zlib';
 import { openStore, type SqliteStore } from '../../server/store';
 import type { Session } from '../../server/protocol';
-import { FILL_BYTE, HEADER_SIZE, crc32, crc32js, encodeRecord, isPreallocated } from '../../server/store/journal-format';
+import { FILL_BYTE, FORMAT_VERSION, HEADER_SIZE, crc32, crc32js, encodeRecord, isPreallocated } from '../../server/store/journal-format';
 import { crashCopy, defer, events, execution, finished, logger, session, tempDir } from './helpers';
 
 /** Writes `n` complete executions (put running, 3 events, put finished), flushing after each. */
@@ -205,6 +205,42 @@ test('a journal with a gap after the image, or of another database, is refused a
   await assert.rejects(openStore({ path: dbPath }), (err: Error & { code?: string }) => err.code === 'CORRUPT_JOURNAL' && /different database/.test(err.message));
   assert.ok(fs.readFileSync(journalPath).equals(foreign));
   assert.ok(fs.readFileSync(dbPath).equals(dbBefore));
+});
+
+test('a format-1 journal is replayed and rewritten as the current format; a newer format is refused untouched', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const store = await openStore({ path: dbPath });
+  defer(t, () => store.close());
+  const s = session();
+  store.putSession(s);
+  const ids = await writeExecutions(store, s.id, 3); // execution.put and events.append only: what format 1 held
+  const withFormat = (file: string, version: number): void => {
+    const buf = fs.readFileSync(file);
+    buf.writeUInt32LE(version, 24);
+    buf.writeUInt32LE(crc32(buf.subarray(0, 44)), 44);
+    fs.writeFileSync(file, buf);
+  };
+
+  const old = crashCopy(t, dbPath);
+  withFormat(`${old}.journal`, 1);
+  const upgraded = await openStore({ path: old });
+  defer(t, () => upgraded.close());
+  assertComplete(upgraded, ids);
+  assert.equal(fs.readFileSync(`${old}.journal`).readUInt32LE(24), FORMAT_VERSION, 'rewritten before anything new is appended');
+  const more = execution(s.id);
+  upgraded.startExecution(more, events(more.id, 1, 1));
+  upgraded.finishExecution(finished(more));
+  await upgraded.flush();
+  const again = await openStore({ path: crashCopy(t, old) });
+  defer(t, () => again.close());
+  assertComplete(again, ids);
+  assert.equal(again.getExecution(more.id)?.status, 'ok');
+
+  const newer = crashCopy(t, dbPath);
+  withFormat(`${newer}.journal`, FORMAT_VERSION + 1);
+  const before = fs.readFileSync(`${newer}.journal`);
+  await assert.rejects(openStore({ path: newer }), (err: Error & { code?: string }) => err.code === 'CORRUPT_JOURNAL' && /newer vm-system/.test(err.message));
+  assert.ok(fs.readFileSync(`${newer}.journal`).equals(before));
 });
 
 test('a journal whose database is gone is set aside, not replayed into a fresh one', async (t) => {
