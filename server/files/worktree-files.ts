@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FilesPort, PathCheck } from '../core/ports';
+import { isInside } from './inside';
 
 /**
  * Path safety for worktree files. A path is refused (INVALID_PATH) when it is
@@ -46,7 +47,7 @@ export class WorktreeFiles implements FilesPort {
         ? { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` }
         : { ok: false, code: 'FILE_NOT_FOUND', message: `no such file in the worktree: ${relativePath}` };
     }
-    if (real !== root && !real.startsWith(root + path.sep)) {
+    if (!isInside(root, real)) {
       return { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` };
     }
     try {
@@ -72,7 +73,7 @@ export class WorktreeFiles implements FilesPort {
     while (dir !== root && dir.startsWith(root)) {
       try {
         const real = realpathSync(dir);
-        return real !== root && !real.startsWith(root + path.sep);
+        return !isInside(root, real);
       } catch {
         dir = path.dirname(dir);
       }

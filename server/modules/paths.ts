@@ -14,6 +14,7 @@
  */
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../files/inside';
 import type { ModuleContext } from '../runtime/host/modules';
 import { argTypeError, codedError, fromNodeError, invalidPath, nodeError } from './errors';
 
@@ -27,10 +28,6 @@ export interface ResolvedPath {
 /** Linux's own limit on symlinks followed in one lookup. */
 const MAX_LINK_HOPS = 40;
 
-export function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..' + path.sep) && rel !== '..' && !path.isAbsolute(rel));
-}
 
 /** The worktree's real path, resolved once per session (the worktree itself may sit below a symlink such as /tmp). */
 async function worktreeRoot(ctx: ModuleContext): Promise<string> {

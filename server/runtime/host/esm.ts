@@ -18,6 +18,7 @@ import ivm from 'isolated-vm';
 import { randomBytes } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../../files/inside';
 import type { Execution } from './execution';
 import type { IsolateSession } from './isolate-session';
 import type { PreparedSource } from './source';
@@ -104,10 +105,9 @@ class ModuleGraph {
   private async locate(specifier: string, referrerDir: string): Promise<string | undefined> {
     const { resolver } = this.exec.request;
     const bases: string[] = [];
-    const outside = (p: string): boolean => p !== this.worktree && !p.startsWith(this.worktree + path.sep);
     if (specifier.startsWith('./') || specifier.startsWith('../')) {
       const base = path.resolve(referrerDir, specifier);
-      if (outside(base)) throw new ImportRefused(`import '${specifier}' resolves outside the worktree`);
+      if (!isInside(this.worktree, base)) throw new ImportRefused(`import '${specifier}' resolves outside the worktree`);
       bases.push(base);
     } else if (specifier.startsWith('/')) {
       if (!resolver.allowAbsoluteRepoImports) throw new ImportRefused(`absolute import '${specifier}' is not allowed (resolver.allowAbsoluteRepoImports is off)`);
@@ -121,7 +121,7 @@ class ModuleGraph {
       for (const candidate of candidates) {
         if (!(await isFile(candidate))) continue;
         const real = await realpath(candidate);
-        if (real !== this.rootReal && !real.startsWith(this.rootReal + path.sep)) {
+        if (!isInside(this.rootReal, real)) {
           throw new ImportRefused(`import '${specifier}' resolves (through a link) outside the worktree`);
         }
         return candidate;

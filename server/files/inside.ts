@@ -1,0 +1,15 @@
+import path from 'node:path';
+
+/**
+ * Is `p` the directory `root` itself or below it? Both absolute and in the
+ * same form (both real paths, or both as given). The one containment test of
+ * the three worktree confinements: run-file and watch targets
+ * (worktree-files.ts, daemon side), module paths (modules/paths.ts) and ES
+ * module imports (runtime/host/esm.ts), which differ in what they accept and
+ * how they fail, not in what "inside" means. `path.relative` rather than a
+ * prefix test, so a root of `/` and siblings such as `/wt-other` are right.
+ */
+export function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
