@@ -123,9 +123,11 @@ export async function storeRows(rows: Row[]): Promise<void> {
       })));
       return (acked * 1000) / ms;
     };
+    /** The median of three 2-second runs: one run can land on a checkpoint of the 58 MB image or a busy moment of the machine. */
+    const median3 = async (inFlight: number): Promise<number> => percentile([await throughput(inFlight, 2000), await throughput(inFlight, 2000), await throughput(inFlight, 2000)], 50);
     await throughput(1, 500);
-    rows.push({ name: 'acknowledged executions per second, 4 sessions, 1 request in flight each', value: await throughput(1, 3000), unit: 'exec/s', target: '≥ 2,000/s' });
-    rows.push({ name: 'acknowledged executions per second, 4 sessions, 4 queued requests each', value: await throughput(4, 3000), unit: 'exec/s', target: '≥ 2,000/s' });
+    rows.push({ name: 'acknowledged executions/s, 4 sessions, 1 request in flight each (median of 3 × 2 s)', value: await median3(1), unit: 'exec/s', target: '≥ 2,000/s' });
+    rows.push({ name: 'acknowledged executions/s, 4 sessions, 4 queued requests each (median of 3 × 2 s)', value: await median3(4), unit: 'exec/s', target: '≥ 2,000/s' });
   } finally {
     await d.stop();
   }
