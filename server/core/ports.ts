@@ -40,8 +40,6 @@ export interface StorePort {
   /** Newest first. */
   listSessions(status?: SessionStatus): Session[];
 
-  /** Insert or replace (without events). */
-  putExecution(execution: Execution): void;
   /** Inserts a new execution with its first events, as one write. */
   startExecution(execution: Execution, events: Event[]): void;
   /** Records how a started execution ended (status, endedAt, result, error, metrics); the rest of its row stays. */

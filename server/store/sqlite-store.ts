@@ -112,6 +112,7 @@ export class SqliteStore implements StorePort {
 
   // ------------------------------------------------------------ executions and events
 
+  /** Insert or replace, without events (not part of StorePort: the core starts and finishes executions; for tests and seeding). */
   putExecution(execution: Execution): void { this.write(['execution.put', execution]); }
   startExecution(execution: Execution, events: Event[]): void { this.write(['execution.start', execution, events]); }
   finishExecution(execution: Execution): void {

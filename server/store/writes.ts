@@ -138,7 +138,7 @@ function finishExecution(c: Connection, id: string, end: ExecutionEnd): OpResult
 function appendEvents(c: Connection, events: Event[]): OpResult {
   for (const e of events) {
     const inserted = c.run('INSERT INTO events (exec_ord, seq, ts, type, payload_json) SELECT ord, ?, ?, ?, ? FROM executions WHERE id = ?', eventParams(e));
-    if (inserted === 0) throw new Error(`store: event ${e.seq} of unknown execution ${e.executionId} (putExecution comes first)`);
+    if (inserted === 0) throw new Error(`store: event ${e.seq} of unknown execution ${e.executionId} (its execution is written first)`);
   }
   return { changed: events.length > 0 };
 }
