@@ -13,6 +13,7 @@ import type { DaemonClient } from './daemon-client';
 import { UserError } from './errors';
 import type { ExecutionHub, Run, RunMeta } from './execution-hub';
 import { lastNonBlankLine, oneLine, relativePath } from './format';
+import { selectionInput } from './selection-input';
 import type { FolderSession, SessionManager } from './session-manager';
 
 export interface RunTarget {
@@ -66,15 +67,16 @@ export class Runner {
     const doc = editor.document;
     const sel = editor.selection;
     const range = sel.isEmpty ? doc.lineAt(sel.active.line).range : sel;
-    const input = doc.getText(range);
-    if (input.trim() === '') throw new UserError('the selection is empty');
+    const text = doc.getText(range);
+    if (text.trim() === '') throw new UserError('the selection is empty');
     const folder = this.sessions.folderFor(doc.uri);
     if (!folder) throw new UserError('open a folder: sessions run in a workspace folder');
     const rel = relativePath(folder.uri.fsPath, doc.uri.fsPath, path.sep);
     const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
     const s = await this.sessions.ensure(folder);
+    const input = await selectionInput(text, doc.languageId);
     return this.execute(s, {
-      kind: 'repl', origin: 'command', title: oneLine(input, 60), path: rel,
+      kind: 'repl', origin: 'command', title: oneLine(text, 60), path: rel,
       valueLine: rel ? endLine : undefined, fallbackLine: rel ? range.start.line : undefined,
     }, (token) => this.daemon.request(ExecutionsRepl.type, { sessionId: s.sessionId!, input }, token));
   }

@@ -13,7 +13,8 @@ const root = path.resolve(__dirname, '../..');
 test('the extension bundle holds no isolated-vm, sql.js or daemon code', async () => {
   const result = await build({
     entryPoints: [path.join(root, 'extension/extension.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode'], write: false, metafile: true, logLevel: 'silent', outfile: 'out.js',
+    // As esbuild.mjs builds it: esbuild (Run Selection strips TypeScript types with it) stays a runtime require.
+    external: ['vscode', 'esbuild'], write: false, metafile: true, logLevel: 'silent', outfile: 'out.js',
   });
   const inputs = Object.keys(result.metafile.inputs);
   const bad = inputs.filter((i) => /node_modules\/(isolated-vm|sql\.js|esbuild|chokidar)\//.test(i)
