@@ -3,10 +3,12 @@
 //   (a) extension-host integration tests (test/vscode/suite) via the
 //       extensionTestsPath payload; exit code from `codeAutomationExit`;
 //   (b) a UI test (test/vscode/ui.mjs) driving the workbench with
-//       playwright-core + Debian Chromium; screenshots go to docs/images/.
+//       playwright-core + Debian Chromium; screenshots go to
+//       test/vscode/.tools/screenshots/, or with --screenshots to docs/images/
+//       (a plain run must not rewrite tracked files).
 // First run installs its tools into test/vscode/.tools (see tools.mjs).
 // Options: --host (only a), --ui (only b), --keep (keep the temp folders),
-// --no-build (use dist/ as it is).
+// --no-build (use dist/ as it is), --screenshots (refresh docs/images/).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -92,7 +94,7 @@ async function uiWorkbench(tmp, name, settings, body) {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     await body({ page, url: workbenchUrl(server, { folder: ws }), workspace: ws,
-      shots: path.join(root, 'docs/images'), failures: path.join(TOOLS, 'failures'), record });
+      shots: args.has('--screenshots') ? path.join(root, 'docs/images') : path.join(TOOLS, 'screenshots'), failures: path.join(TOOLS, 'failures'), record });
   } finally {
     await browser.close();
     await server.stop();
