@@ -47,7 +47,7 @@ const entries = [
   { in: 'server/runtime/host/main.ts', out: 'runtime-host.js', opts: node },
   // Runs inside each isolate: no Node, no host; an IIFE that installs the session globals.
   { in: 'server/runtime/isolate/bootstrap.ts', out: 'isolate-bootstrap.js', opts: { ...node, platform: 'neutral', format: 'iife', external: [], sourcemap: false, mainFields: ['browser', 'module', 'main'] } },
-  { in: 'extension/extension.ts', out: 'extension.js', opts: { ...node, external: ['vscode'] } },
+  { in: 'extension/extension.ts', out: 'extension.js', opts: { ...node, external: [...node.external, 'vscode'] } },
 ];
 
 await Promise.all(entries

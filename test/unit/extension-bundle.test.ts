@@ -25,6 +25,12 @@ test('the extension bundle holds no isolated-vm, sql.js or daemon code', async (
   assert.match(code, /require\(["']vscode["']\)/);
 });
 
+test('dist/extension.js, as esbuild.mjs built it, leaves esbuild to a runtime require', () => {
+  const dist = readFileSync(path.join(root, 'dist/extension.js'), 'utf8');
+  assert.match(dist, /require\(["']esbuild["']\)/);
+  assert.doesNotMatch(dist, /ESBUILD_BINARY_PATH/, "esbuild's own code was bundled");
+});
+
 test('extension sources import only server/protocol of server/', () => {
   const files = readdirSync(path.join(root, 'extension'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   assert.ok(files.length > 10);
