@@ -172,6 +172,44 @@ test('startExecution and finishExecution: the start with its first events, then 
   assert.match(lines.join('\n'), /execution\.start failed and was skipped/);
 });
 
+test('a batch of interleaved starts, events and finishes reads the same live and after a replay, a failing append included', async (t) => {
+  const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const { lines, log } = logger();
+  const store = await openStore({ path: dbPath, log });
+  defer(t, () => store.close());
+  const s = session();
+  store.putSession(s);
+  const [a, b, c] = [execution(s.id), execution(s.id), execution(s.id)];
+  const [a1, a2, a3] = events(a.id, 1, 3);
+  const [b1, b2] = events(b.id, 1, 2);
+  const [c1] = events(c.id, 1, 1);
+  // One batch (nothing reads in between): a and b start and finish in it, c only starts.
+  store.startExecution(a, [a1]);
+  store.startExecution(b, [b1]);
+  store.appendEvents([a2]);
+  store.appendEvents([b2]);
+  store.appendEvents([{ ...a2, payload: { level: 'log', text: 'a duplicate seq: a bug' } }]);
+  store.startExecution(c, [c1]);
+  store.finishExecution(finished(b));
+  store.appendEvents([a3]);
+  store.finishExecution(finished(a, { status: 'error', result: undefined, error: { name: 'Error', message: 'boom', stack: 's' } }));
+  await store.flush();
+  const replayed = await openStore({ path: crashCopy(t, dbPath) });
+  defer(t, () => replayed.close());
+  const expectA = { ...finished(a), status: 'error' as const, error: { name: 'Error', message: 'boom', stack: 's' } };
+  delete (expectA as { result?: unknown }).result;
+  for (const st of [store, replayed]) {
+    const gotA = st.getExecution(a.id)!;
+    assert.deepEqual({ ...gotA, endedAt: undefined, metrics: undefined }, { ...expectA, endedAt: undefined, metrics: undefined });
+    assert.equal(st.getExecution(b.id)?.status, 'ok');
+    assert.equal(st.getExecution(c.id)?.status, 'running');
+    assert.deepEqual(st.listEvents({ executionId: a.id, afterSeq: 0, limit: 10 }), [a1, a2, a3], 'the duplicate changed nothing');
+    assert.deepEqual(st.listEvents({ executionId: b.id, afterSeq: 0, limit: 10 }), [b1, b2]);
+    assert.deepEqual(st.listSessionHistory(s.id).map((e) => e.id), [a.id, b.id, c.id], 'each row has the place its start gave it');
+  }
+  assert.equal(lines.filter((l) => /events\.append failed and was skipped/.test(l)).length, 1);
+});
+
 test('listExecutions pages newest first with a beforeId cursor, even when timestamps tie', async (t) => {
   const store = await openStore({ path: path.join(tempDir(t), 'db.sqlite') });
   defer(t, () => store.close());
