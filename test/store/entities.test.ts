@@ -133,13 +133,19 @@ test('executions and events round-trip; optional fields absent', async (t) => {
   assert.deepEqual(store.listSessionHistory(s.id).map((e) => e.id), [running.id, full.id], 'oldest first, update kept its place');
 });
 
-test('startExecution and finishExecution: the start with its first events, then only what the end changes', async (t) => {
+/** A fresh store (warnings collected) holding one session: where the per-execution write tests start. */
+async function storeWithSession(t: Parameters<typeof tempDir>[0]) {
   const dbPath = path.join(tempDir(t), 'db.sqlite');
   const { lines, log } = logger();
   const store = await openStore({ path: dbPath, log });
   defer(t, () => store.close());
   const s = session();
   store.putSession(s);
+  return { dbPath, store, lines, s };
+}
+
+test('startExecution and finishExecution: the start with its first events, then only what the end changes', async (t) => {
+  const { dbPath, store, lines, s } = await storeWithSession(t);
   const running = execution(s.id, { args: { n: 1 }, env: { A: 'b' }, replayOf: 'original' });
   const [echo, line] = events(running.id, 1, 2);
   store.startExecution(running, [echo]);
@@ -173,12 +179,7 @@ test('startExecution and finishExecution: the start with its first events, then 
 });
 
 test('a batch of interleaved starts, events and finishes reads the same live and after a replay, a failing append included', async (t) => {
-  const dbPath = path.join(tempDir(t), 'db.sqlite');
-  const { lines, log } = logger();
-  const store = await openStore({ path: dbPath, log });
-  defer(t, () => store.close());
-  const s = session();
-  store.putSession(s);
+  const { dbPath, store, lines, s } = await storeWithSession(t);
   const [a, b, c] = [execution(s.id), execution(s.id), execution(s.id)];
   const [a1, a2, a3] = events(a.id, 1, 3);
   const [b1, b2] = events(b.id, 1, 2);
