@@ -4,7 +4,7 @@
  * and short limits), a temp worktree, and small helpers to evaluate code.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as P from '../../server/protocol';
@@ -60,25 +60,3 @@ export function outsideDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'vmsys-outside-'));
 }
 
-/** Polls `check` until it holds (a child process's exit is not an event this test can subscribe to). */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** No such process, or a zombie (killed, waiting for a parent that may never reap it, e.g. PID 1 in a container). */
-export function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return /\)\s+Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return existsSync('/proc'); // gone meanwhile; without /proc (macOS) the kill answer stands
-  }
-}

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { makeWorktree, ROOT } from '../helpers/daemon';
-import { cliDb, isAlive, waitUntil } from '../helpers/cli';
+import { cliDb } from '../helpers/cli';
+import { processGone, waitUntil } from '../helpers/processes';
 
 test('daemon start | status | stop, and a session made by one command is used by the next', async (t) => {
   const d = cliDb();
@@ -40,7 +41,7 @@ test('daemon start | status | stop, and a session made by one command is used by
 
   const stopped = await d.json<{ stopped: boolean; pid: number }>(['daemon', 'stop']);
   assert.deepEqual(stopped, { stopped: true, pid: health.pid });
-  assert.equal(isAlive(health.pid), false);
+  assert.equal(processGone(health.pid), true);
   assert.equal(existsSync(`${d.db}.sock`), false);
   assert.equal((await d.run(['daemon', 'status'])).code, 3);
   // The shutdown closed the live session cleanly; the next daemon shows it closed.
@@ -56,7 +57,7 @@ test('client commands start the daemon in the background; it exits by itself onc
   const { pid, dbPath } = await d.json<{ pid: number; dbPath: string }>(['ops', 'health']);
   assert.equal(dbPath, d.db);
   assert.ok(existsSync(`${d.db}.daemon.log`), 'the background daemon logs beside the database');
-  await waitUntil(() => !isAlive(pid), 15000, 'the idle daemon to exit');
+  await waitUntil(() => processGone(pid), 15000, 'the idle daemon to exit');
   assert.equal((await d.run(['daemon', 'status'])).code, 3);
 });
 
@@ -67,9 +68,9 @@ test('a live session keeps the background daemon alive past the idle period', as
   const { pid } = await d.json<{ pid: number }>(['daemon', 'status']);
   // Several idle periods pass; the live session holds the daemon.
   await new Promise((r) => setTimeout(r, 1500));
-  assert.ok(isAlive(pid), 'a daemon with a live session stays');
+  assert.ok(!processGone(pid), 'a daemon with a live session stays');
   assert.equal((await d.run(['session', 'close', session.id])).code, 0);
-  await waitUntil(() => !isAlive(pid), 15000, 'the daemon to exit once the session is closed');
+  await waitUntil(() => processGone(pid), 15000, 'the daemon to exit once the session is closed');
 });
 
 test('vm-system run uses the shared daemon when one serves the database, a private one otherwise', async (t) => {

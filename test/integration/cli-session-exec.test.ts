@@ -4,7 +4,8 @@ import { chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeWorktree, ROOT } from '../helpers/daemon';
-import { cliDb, spawnCli, waitUntil, type CliDb } from '../helpers/cli';
+import { cliDb, spawnCli, type CliDb } from '../helpers/cli';
+import { waitUntil } from '../helpers/processes';
 
 interface Session { id: string; status: string; worktreePath: string; workspaceId: string; baseCommitOid: string; templateId: string }
 interface Execution { id: string; status: string; kind: string; result?: { preview: string }; events: Array<{ seq: number; type: string }> }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as P from '../../server/protocol';
 import { startDaemon, type TestDaemon } from '../helpers/daemon';
-import { eventually, moduleSession, processGone, type ModuleSession } from '../helpers/modules';
+import { moduleSession, type ModuleSession } from '../helpers/modules';
+import { processGone, waitUntil } from '../helpers/processes';
 
 let d: TestDaemon;
 let s: ModuleSession;
@@ -30,7 +31,7 @@ async function startSleeper(m: ModuleSession) {
   const pending = m.run('require("exec").run("sh", ["-c", "echo $$ > sleeper.pid; exec sleep 30"])')
     .then((execution) => ({ execution, error: undefined }), (error: unknown) => ({ execution: undefined, error }));
   const pidFile = path.join(m.worktree, 'sleeper.pid');
-  await eventually(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 'the sleeper to start');
+  await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 5000, 'the sleeper to start');
   return { pending, pid: Number(readFileSync(pidFile, 'utf8')) };
 }
 
@@ -83,7 +84,7 @@ test('what the command leaves running in its process group is killed when it exi
   const r = await s.value('require("exec").run("sh", ["-c", "sleep 30 & echo $!"])') as { stdout: string; code: number };
   assert.equal(r.code, 0);
   const pid = Number(r.stdout);
-  await eventually(() => processGone(pid), `background sleep ${pid} to be killed`);
+  await waitUntil(() => processGone(pid), 5000, `background sleep ${pid} to be killed`);
 });
 
 test('the execution\'s wallMs ends a long command and kills it', async () => {
@@ -92,7 +93,7 @@ test('the execution\'s wallMs ends a long command and kills it', async () => {
   const r = (await pending).execution!;
   assert.equal(r.status, 'timeout');
   assert.ok(r.metrics.wallMs < 5000, `wallMs ${r.metrics.wallMs}`);
-  await eventually(() => processGone(pid), `sleep ${pid} to be killed`);
+  await waitUntil(() => processGone(pid), 5000, `sleep ${pid} to be killed`);
   assert.equal(await m.value('"session still usable"'), 'session still usable');
 });
 
@@ -102,7 +103,7 @@ test('executions/cancel ends a long command and kills it', async () => {
   const executionId = d.events.find((e) => e.sessionId === m.session.id)!.executionId;
   assert.equal((await d.call(P.ExecutionsCancel, { executionId })).status, 'cancelled');
   assert.match(String((await pending).error), /cancelled/);
-  await eventually(() => processGone(pid), `sleep ${pid} to be killed`);
+  await waitUntil(() => processGone(pid), 5000, `sleep ${pid} to be killed`);
 });
 
 test('closing the session kills a running command', async () => {
@@ -110,5 +111,5 @@ test('closing the session kills a running command', async () => {
   const { pending, pid } = await startSleeper(m);
   await d.call(P.SessionsClose, { sessionId: m.session.id });
   assert.match(String((await pending).error), /cancelled/);
-  await eventually(() => processGone(pid), `sleep ${pid} to be killed`);
+  await waitUntil(() => processGone(pid), 5000, `sleep ${pid} to be killed`);
 });
