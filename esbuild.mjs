@@ -24,7 +24,7 @@ const node = {
   logLevel: 'warning',
   // Native addon and esbuild's binary stay outside the bundle; sql.js finds
   // its wasm next to the bundle (copied below).
-  external: ['isolated-vm', 'esbuild', 'sql.js/dist/sql-wasm.wasm'],
+  external: ['isolated-vm', 'isolated-vm-node20', 'esbuild', 'sql.js/dist/sql-wasm.wasm'],
 };
 
 /**

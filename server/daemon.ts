@@ -14,7 +14,8 @@ import { WorktreeFiles } from './files/worktree-files';
 import { LibraryCache } from './libraries/library-cache';
 import { MODULE_CATALOG } from './modules/catalog';
 import { socketPathFor } from './protocol';
-import { createRuntime } from './runtime';
+import { createRuntime, engineWarning } from './runtime';
+
 import { acquireDatabaseLock, openStore } from './store';
 import { serveClient, type ConnectionHost } from './transport/client-connection';
 import { createRoutes } from './transport/routes';
@@ -90,6 +91,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     log(`serving socket ${socketPath}`);
   }
   log(`daemon ${version} pid ${process.pid} serving ${dbPath}`);
+  const warning = engineWarning();
+  if (warning) log(`warning: ${warning}`);
 
   if (options.idleTimeoutMs) watchIdle(options.idleTimeoutMs, () => clients.size === 0 && core.liveSessionCount() === 0, host);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -7,6 +7,7 @@ export function healthBlock(h: ResultOf<typeof OpsHealth>, paint: Paint, extra: 
   return keyValues([
     ['status', paint.green(h.status)], ['version', h.version], ['pid', h.pid], ...extra,
     ['database', h.dbPath], ['uptime', duration(h.uptimeMs)],
+    ['node', h.runtime.node], ['isolated-vm', h.runtime.isolatedVm], ['platform', h.runtime.platform],
   ], paint);
 }
 

@@ -18,6 +18,7 @@ export class OpsService {
     return {
       status: 'ok', version: this.process.version, pid: this.process.pid,
       uptimeMs: Math.round(this.clock.now().getTime() - this.process.startedAt.getTime()), dbPath: this.store.path,
+      runtime: this.runtime.identity(),
     };
   }
 

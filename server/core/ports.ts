@@ -146,6 +146,8 @@ export interface RuntimeSummary {
 }
 
 /** Live isolates. Implemented by server/runtime (isolates in runtime-host child processes). */
+export interface RuntimeIdentity { node: string; isolatedVm: string; platform: string }
+
 export interface RuntimePort {
   /** Builds the isolate; rejects with RuntimeStartError when that fails (nothing stays alive then). */
   createSession(spec: SessionSpec): Promise<void>;
@@ -159,6 +161,8 @@ export interface RuntimePort {
   /** Called when a session's runtime dies outside an execution (host crash, memory). */
   onSessionLost(listener: (sessionId: string, reason: string) => void): void;
   summary(): Promise<RuntimeSummary>;
+  /** What runs the sessions: Node version, isolated-vm release, platform-arch (ops/health). */
+  identity(): RuntimeIdentity;
   /** Disposes every isolate and ends the runtime-host processes. */
   shutdown(): Promise<void>;
 }

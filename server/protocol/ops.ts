@@ -3,8 +3,12 @@ import { request, NoParams } from './define';
 import { Id } from './entities';
 
 export const OpsHealth = request('ops/health', NoParams.optional(),
-  z.object({ status: z.literal('ok'), version: z.string(), pid: z.number().int(), uptimeMs: z.number(), dbPath: z.string() }),
-  'Liveness and identity of the daemon.');
+  z.object({
+    status: z.literal('ok'), version: z.string(), pid: z.number().int(), uptimeMs: z.number(), dbPath: z.string(),
+    /** What runs the sessions: `process.version` of the runtime hosts, the isolated-vm release they load ("none" when no build is installed for this Node), `platform-arch`. */
+    runtime: z.object({ node: z.string(), isolatedVm: z.string(), platform: z.string() }),
+  }),
+  'Liveness and identity of the daemon and of what runs its sessions.');
 
 export const OpsCompact = request('ops/compact',
   z.strictObject({ olderThanDays: z.number().int().min(0).optional(), keepPerSession: z.number().int().min(0).optional() }).optional(),

@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RuntimeStartError, type ExecOutcome, type ExecRequest, type ExecSink, type RuntimePort, type SessionSpec } from '../core/ports';
 import type { CompletionItem } from '../protocol';
+import { runtimeIdentity } from './engine';
+
+export { engineWarning } from './engine';
 import type { HostSessionSpec } from './messages';
 import { HostPool } from './pool/host-pool';
 import { HostRequestError } from './pool/host-process';
@@ -121,6 +124,7 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
     },
 
     summary: () => pool.summary(),
+    identity: runtimeIdentity,
 
     shutdown: () => pool.shutdown(),
   };

@@ -3,6 +3,7 @@
  * measured in the same run, as one table. Targets are printed, not asserted:
  * tests check behaviour, this checks speed.
  */
+import { loadEngine } from '../../server/runtime/engine';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import * as P from '../../server/protocol';
@@ -54,8 +55,7 @@ async function replRoundTrip(rows: Row[]): Promise<void> {
 
 /** isolated-vm `context.evalSync('1+1')` in this very process: the floor no daemon can beat. */
 function inProcessFloor(): number {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ivm = require('isolated-vm') as typeof import('isolated-vm');
+  const ivm = loadEngine();
   const isolate = new ivm.Isolate({ memoryLimit: 128 });
   const context = isolate.createContextSync();
   for (let i = 0; i < 200; i++) context.evalSync('1+1');

@@ -9,7 +9,7 @@
  * - memory per idle session over those 50 sessions: host RSS (and PSS, which
  *   shares the Node binary's pages fairly between processes) per session.
  */
-import ivm from 'isolated-vm';
+import ivm from '../../server/runtime/host/ivm';
 import { readFileSync } from 'node:fs';
 import { TestRuntime, type TestSession } from './helpers';
 

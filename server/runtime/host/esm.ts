@@ -14,7 +14,7 @@
  * completion through a one-time global; a rejection surfaces as an unhandled
  * rejection, which isolated-vm raises on the next call into the isolate.
  */
-import ivm from 'isolated-vm';
+import ivm from './ivm';
 import { randomBytes } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -15,7 +15,7 @@ import type { RawException, RawValue } from '../isolate/bridge';
 import { fromCopied, fromRaw, type SourceMaps } from './errors';
 import { ImportRefused } from './esm';
 import { Watchdog, type LimitKind } from './limits';
-import type ivm from 'isolated-vm';
+import type ivm from './ivm';
 
 /** What an execution needs from its session. */
 export interface ExecutionHost {

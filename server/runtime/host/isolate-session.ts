@@ -10,7 +10,7 @@
  * must block the isolate (prompt, native modules), as References held in the
  * bootstrap's closure; neither is ever visible to session code.
  */
-import ivm from 'isolated-vm';
+import ivm from './ivm';
 import { statSync, readFileSync } from 'node:fs';
 import type { CompletionItem } from '../../protocol';
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';

@@ -6,7 +6,7 @@
  * which interrupts a running script within a millisecond and leaves the
  * isolate and its state usable.
  */
-import type ivm from 'isolated-vm';
+import type ivm from './ivm';
 
 const CPU_POLL_MS = 10;
 

@@ -3,7 +3,7 @@
  * libraries. The first compile in a host produces the cache; later isolates
  * consume it and skip parsing (a library like lodash goes from ~10 ms to ~1 ms).
  */
-import ivm from 'isolated-vm';
+import ivm from './ivm';
 
 interface Entry { key: string; data: ivm.ExternalCopy<ArrayBuffer> }
 const cache = new Map<string, Entry>();

@@ -7,7 +7,7 @@
  * waits asynchronously. Errors thrown back into the isolate carry a name and
  * message only: a host stack trace would name host files.
  */
-import ivm from 'isolated-vm';
+import ivm from './ivm';
 import type { RawException, RawValue } from '../isolate/bridge';
 import { isWorktreeFile } from './errors';
 import { getNativeModule } from './modules';

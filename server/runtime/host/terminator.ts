@@ -16,7 +16,7 @@
  * that before anything else), and a session that cannot be closed is kept
  * referenced forever (`retire`), never collected.
  */
-import type ivm from 'isolated-vm';
+import type ivm from './ivm';
 
 const graveyard: ivm.InspectorSession[] = [];
 
