@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
-const out = path.join(root, 'dist');
+// --out=DIR: build elsewhere than dist/ (the VSIX packager builds a production copy).
+const out = path.resolve(root, process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'dist');
 mkdirSync(out, { recursive: true });
 
 const node = {

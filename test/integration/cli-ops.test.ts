@@ -1,4 +1,5 @@
 /** `vm-system ops …` and `vm-system libs …`. */
+import { isAdvisoryFixed } from '../../server/runtime/engine';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeWorktree } from '../helpers/daemon';
@@ -9,12 +10,16 @@ before(() => { d = cliDb(); });
 after(() => d.stop());
 
 test('ops health', async () => {
-  const health = await d.json<{ status: string; pid: number; dbPath: string; version: string }>(['ops', 'health']);
+  const health = await d.json<{ status: string; pid: number; dbPath: string; version: string; runtime: { node: string; isolatedVm: string; platform: string } }>(['ops', 'health']);
   assert.equal(health.status, 'ok');
   assert.equal(health.dbPath, d.db);
+  // the daemon runs on this test's Node; its hosts load the engine for it
+  assert.deepEqual(health.runtime, { node: process.version, isolatedVm: health.runtime.isolatedVm, platform: `${process.platform}-${process.arch}` });
+  // Node 22/24: the engine with the advisory fixed; Node 20: 5.0.4, the last release for it
+  assert.equal(isAdvisoryFixed(health.runtime.isolatedVm), Number.parseInt(process.versions.node, 10) >= 22, health.runtime.isolatedVm);
   const human = await d.run(['ops', 'health']);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /^status\s+ok\nversion\s+\S+\npid\s+\d+\ndatabase\s+\S+cli\.db\nuptime\s+\d+s\n$/);
+  assert.match(human.stdout, /^status\s+ok\nversion\s+\S+\npid\s+\d+\ndatabase\s+\S+cli\.db\nuptime\s+\d+s\nnode\s+v\d+\S+\nisolated-vm\s+\d\S+\nplatform\s+\S+-\S+\n$/);
 });
 
 test('ops runtime-summary counts live sessions', async () => {

@@ -8,20 +8,24 @@
 //       (a plain run must not rewrite tracked files).
 // First run installs its tools into test/vscode/.tools (see tools.mjs).
 // Options: --host (only a), --ui (only b), --keep (keep the temp folders),
-// --no-build (use dist/ as it is), --screenshots (refresh docs/images/).
+// --no-build (use dist/ as it is), --screenshots (refresh docs/images/),
+// --vsix (package the VSIX with `npm run package` and run (b) with it installed
+// by `code-server --install-extension`, as a user installs it, instead of the
+// linked folder; (a) needs the folder and is skipped).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, log, startCodeServer, waitFor, workbenchUrl } from './harness.mjs';
-import { TOOLS, ensureTools } from './tools.mjs';
+import { TOOLS, codeServerEntry, ensureTools } from './tools.mjs';
 import { runNoNodeTest, runUiTest } from './ui.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const args = new Set(process.argv.slice(2));
-const only = args.has('--host') ? 'host' : args.has('--ui') ? 'ui' : undefined;
+const vsix = args.has('--vsix');
+const only = vsix ? 'ui' : args.has('--host') ? 'host' : args.has('--ui') ? 'ui' : undefined;
 const results = [];
 
 function record(name, ok, ms, error) {
@@ -44,6 +48,19 @@ function build() {
     }).catch(() => process.exit(1));`], { cwd: root, stdio: 'inherit' });
   if (suite.status !== 0) throw new Error('bundling the extension-host tests failed');
   log(`built dist/ and the test suite in ${Date.now() - t} ms`);
+}
+
+function packageVsix() {
+  const t = Date.now();
+  const r = spawnSync(process.execPath, [path.join(root, 'extension/package/vsix.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run package failed');
+  log(`packaged the VSIX in ${Date.now() - t} ms`);
+}
+
+function installVsix(file, extensionsDir, csRoot) {
+  const r = spawnSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', path.join(csRoot, 'user-data'), '--install-extension', file],
+    { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' } });
+  if (r.status !== 0 || !/was successfully installed/.test(r.stdout + r.stderr)) throw new Error(`code-server --install-extension ${file} failed:\n${r.stdout}${r.stderr}`);
 }
 
 function workspaceCopy(tmp, name) {
@@ -85,7 +102,8 @@ async function uiWorkbench(tmp, name, settings, body) {
   const ext = path.join(tmp, `${name}-cs/extensions`);
   mkdirSync(ext, { recursive: true });
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  symlinkSync(root, path.join(ext, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
+  if (vsix) installVsix(path.join(root, `${pkg.name}-${pkg.version}.vsix`), ext, path.join(tmp, `${name}-cs`));
+  else symlinkSync(root, path.join(ext, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
   const server = await startCodeServer({
     root: path.join(tmp, `${name}-cs`), workspace: ws, extensionsDir: ext,
     settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, ...settings },
@@ -112,6 +130,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'vms-e2e-'));
 try {
   ensureTools();
   build();
+  if (vsix) packageVsix();
   if (only !== 'ui') await hostTests(tmp);
   if (only !== 'host') await uiTest(tmp);
 } catch (err) {

@@ -16,6 +16,7 @@ import type { CompletionItem } from '../../protocol';
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { HostSessionSpec, SessionStats } from '../messages';
 import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
+import { INSPECT_STYLE } from './inspect-style';
 import { Execution, Skipped, type ExecutionHost } from './execution';
 import { HostAlarm } from './timers';
 import { SourceMap } from './source-map';
@@ -108,7 +109,7 @@ export class IsolateSession implements ExecutionHost {
     const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
-    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules) };
+    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), inspectStyle: INSPECT_STYLE };
     const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
@@ -255,7 +256,15 @@ export class IsolateSession implements ExecutionHost {
     if (outcome.sessionCrashed || this.isolate.isDisposed) {
       const reason = outcome.sessionCrashed ?? `Memory limit of ${this.memMb} MB exceeded: the session's isolate was disposed`;
       await this.dispose(reason, true);
-      outcome.sessionCrashed ??= reason;
+      if (!outcome.sessionCrashed) {
+        // isolated-vm disposed the isolate for its memory limit. That ends the
+        // execution as an error even when a wall or CPU stop was already under
+        // way (the stop can be seen first while the heap is still growing).
+        outcome.sessionCrashed = reason;
+        outcome.status = 'error';
+        outcome.error = { name: 'Error', message: reason, stack: `Error: ${reason}` };
+        delete outcome.limit;
+      }
     }
     await this.afterExecution(exec);
     return outcome;

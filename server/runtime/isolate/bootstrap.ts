@@ -19,6 +19,7 @@ import { DOMException, TextDecoder, TextEncoder, atob, btoa, structuredClone } f
 import { URL, URLSearchParams } from './url';
 import { harden } from './harden';
 import { complete } from './complete';
+import { setInspectStyle } from './inspect';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
@@ -28,6 +29,7 @@ interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[]
 
 function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, config: InstallConfig): Controller {
   delete (P.G as any).__vmsInstall;
+  setInspectStyle(config.inspectStyle);
   harden(P.G);
 
   // Uncaught errors are reported once per turn: the host ends the execution with the first.

@@ -33,6 +33,19 @@ export interface InstallConfig {
   console: boolean;
   /** Enabled native modules and their function names (see host/modules.ts). */
   modules: Record<string, string[]>;
+  /** How the host's Node prints what changed between Node releases (host/inspect-style.ts). */
+  inspectStyle: InspectStyle;
+}
+
+/**
+ * Value previews read like the `util.inspect` of the Node that runs the runtime
+ * host; these are the points where Node 20/22 and 24 differ.
+ */
+export interface InspectStyle {
+  /** `{ [Symbol(k)]: 1 }` (Node 20, 22) rather than `{ Symbol(k): 1 }` (Node 24). */
+  symbolKeysInBrackets: boolean;
+  /** `ArrayBuffer { …, [byteLength]: 4 }` and DataView's `[byteOffset]`… (Node 24) rather than unbracketed (Node 20, 22). */
+  bufferPropsInBrackets: boolean;
 }
 
 export interface CompletionEntry { label: string; kind: string }

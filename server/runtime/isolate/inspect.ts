@@ -11,6 +11,7 @@
  * iterators and weak collections, and Proxy detection (a proxy is inspected
  * through its traps, like any object).
  */
+import type { InspectStyle } from './bridge';
 import * as P from './primordials';
 import * as T from './types';
 import {
@@ -35,6 +36,14 @@ export const customInspectSymbol: unique symbol = P.SymbolFor('nodejs.util.inspe
 
 
 const OPTION_KEYS = ['depth', 'breakLength', 'compact', 'maxArrayLength', 'maxStringLength', 'showHidden', 'customInspect', 'sorted', 'getters'] as const;
+
+const style: InspectStyle = { symbolKeysInBrackets: true, bufferPropsInBrackets: false };
+
+/** Set once when the session boots, from the host's Node (see InspectStyle). */
+export function setInspectStyle(next: InspectStyle): void {
+  style.symbolKeysInBrackets = next.symbolKeysInBrackets === true;
+  style.bufferPropsInBrackets = next.bufferPropsInBrackets === true;
+}
 
 export function inspect(value: unknown, opts?: InspectOptions): string {
   const ctx: InspectContext = {
@@ -396,7 +405,8 @@ function formatMap(ctx: InspectContext, value: Map<unknown, unknown>, recurseTim
 function formatProperty(ctx: InspectContext, value: any, recurseTimes: number, key: PropertyKey, type: number): string {
   let str: string;
   let extra = ' ';
-  const desc: PropertyDescriptor = P.ObjectGetOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: true };
+  // No own descriptor: an ArrayBuffer's or DataView's prototype getter listed as a key.
+  const desc: PropertyDescriptor = P.ObjectGetOwnPropertyDescriptor(value, key) || { value: value[key], enumerable: !style.bufferPropsInBrackets };
   if (desc.value !== undefined) {
     const diff = ctx.compact !== true || type !== kObjectType ? 2 : 3;
     ctx.indentationLvl += diff;
@@ -412,7 +422,7 @@ function formatProperty(ctx: InspectContext, value: any, recurseTimes: number, k
   }
   if (type === kArrayType) return str;
   let name: string;
-  if (typeof key === 'symbol') name = `[${escapeControl(P.SymbolPrototypeToString(key))}]`;
+  if (typeof key === 'symbol') name = style.symbolKeysInBrackets ? `[${escapeControl(P.SymbolPrototypeToString(key))}]` : escapeControl(P.SymbolPrototypeToString(key));
   else if (key === '__proto__') name = "['__proto__']";
   else if (desc.enumerable === false) name = `[${escapeControl(P.StringCtor(key))}]`;
   else if (P.RegExpPrototypeExec(keyStrRe, P.StringCtor(key)) !== null) name = P.StringCtor(key);
