@@ -140,7 +140,7 @@ export class DaemonClient implements vscode.Disposable {
   }
 
   private async doStart(): Promise<LanguageClient | undefined> {
-    const node = await findNode(readConfig().nodePath);
+    const node = await findNode(readConfig().nodePath, this.extensionPath);
     if (!node) return undefined;
     this.restarts = [];
     this.cameUp = false;

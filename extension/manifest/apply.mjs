@@ -56,7 +56,7 @@ const contributes = {
     properties: {
       'vmSystem.nodePath': {
         type: 'string', default: '', scope: 'machine',
-        markdownDescription: 'Node.js (20.10 or newer) that runs the vm-system daemon. Empty: `node` on `PATH`. The daemon always runs as its own process, never inside the editor.',
+        markdownDescription: 'Node.js that runs the vm-system daemon (22 or 24; 20 works with an engine that carries an advisory). When set, it is used alone. Empty: `node` on `PATH`, then the newest suitable install of nvm, fnm, volta or asdf. The daemon always runs as its own process, never inside the editor.',
       },
       'vmSystem.dbPath': {
         type: 'string', default: '', scope: 'machine-overridable',
