@@ -13,7 +13,7 @@
 // by `code-server --install-extension`, as a user installs it, instead of the
 // linked folder; (a) needs the folder and is skipped).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,12 @@ function installVsix(file, extensionsDir, csRoot) {
   const r = spawnSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', path.join(csRoot, 'user-data'), '--install-extension', file],
     { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}' } });
   if (r.status !== 0 || !/was successfully installed/.test(r.stdout + r.stderr)) throw new Error(`code-server --install-extension ${file} failed:\n${r.stdout}${r.stderr}`);
+  // What runs is the unpacked VSIX, with its own engines: not a link to this checkout.
+  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('vm-system.vm-system-')).map((d) => path.join(extensionsDir, d));
+  if (installed.length !== 1 || lstatSync(installed[0]).isSymbolicLink() || !existsSync(path.join(installed[0], 'node_modules/isolated-vm/package.json'))) {
+    throw new Error(`the VSIX did not unpack as expected into ${extensionsDir}: ${installed.join(', ') || 'nothing'}`);
+  }
+  log(`installed ${path.basename(file)} as ${path.basename(installed[0])}`);
 }
 
 function workspaceCopy(tmp, name) {
