@@ -41,6 +41,23 @@ const programApart = {
   },
 };
 
+/**
+ * vm-system/client uses vm-system/protocol's module (one copy of the contract
+ * for the consumer): the import of server/protocol becomes the sibling bundle.
+ */
+const protocolBeside = (ext) => ({
+  name: 'protocol-beside',
+  setup(b) {
+    b.onResolve({ filter: /server\/protocol$/ }, (args) => (args.importer.includes(`${path.sep}client${path.sep}`) ? { path: `./protocol.${ext}`, external: true } : undefined));
+  },
+});
+// The public entry points (package.json "exports"): zod and vscode-jsonrpc are
+// the consumer's dependencies (one vscode-jsonrpc for protocol and client: it
+// compares its own constants by identity). vscode-jsonrpc has no "exports"
+// map, hence the client's `vscode-jsonrpc/node.js` (an ES module needs the file).
+const publicEntry = { ...node, external: [...node.external, 'zod', 'vscode-jsonrpc', 'vscode-jsonrpc/node.js'], sourcemap: false };
+const esm = { format: 'esm', banner: { js: "import { createRequire as __vmsRequire } from 'node:module'; import { fileURLToPath as __vmsPath } from 'node:url'; import { dirname as __vmsDir } from 'node:path'; const require = __vmsRequire(import.meta.url); const __filename = __vmsPath(import.meta.url); const __dirname = __vmsDir(__filename);" } };
+
 const entries = [
   { in: 'cli/main.ts', out: 'cli.js', opts: { ...node, plugins: [programApart] } },
   { in: 'cli/program.ts', out: 'cli-program.js', opts: node },
@@ -49,6 +66,10 @@ const entries = [
   // Runs inside each isolate: no Node, no host; an IIFE that installs the session globals.
   { in: 'server/runtime/isolate/bootstrap.ts', out: 'isolate-bootstrap.js', opts: { ...node, platform: 'neutral', format: 'iife', external: [], sourcemap: false, mainFields: ['browser', 'module', 'main'] } },
   { in: 'extension/extension.ts', out: 'extension.js', opts: { ...node, external: [...node.external, 'vscode'] } },
+  { in: 'server/protocol/index.ts', out: 'protocol.cjs', opts: publicEntry },
+  { in: 'server/protocol/index.ts', out: 'protocol.mjs', opts: { ...publicEntry, ...esm } },
+  { in: 'client/index.ts', out: 'client.cjs', opts: { ...publicEntry, plugins: [protocolBeside('cjs')] } },
+  { in: 'client/index.ts', out: 'client.mjs', opts: { ...publicEntry, ...esm, plugins: [protocolBeside('mjs')] } },
 ];
 
 await Promise.all(entries
@@ -56,6 +77,12 @@ await Promise.all(entries
   .map((e) => build({ ...e.opts, entryPoints: [path.join(root, e.in)], outfile: path.join(out, e.out) })));
 
 cpSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(out, 'sql-wasm.wasm'));
+
+// --types: the .d.ts of the public entry points (npm pack runs it: prepack).
+if (process.argv.includes('--types')) {
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(1);
+}
 
 // The native `exec repl` client (cli/native/fast-exec.c). Optional: without a C
 // compiler bin/vm-system runs the JavaScript CLI for everything.

@@ -4,7 +4,7 @@ import { OpsHealth, Shutdown } from '../../server/protocol';
 import { connectShared } from '../connect';
 import { socketPathOf } from '../daemon/paths';
 import { isProcessAlive } from '../daemon/process';
-import { connectSocket } from '../daemon/socket';
+import { connectSocket } from '../../client/socket';
 import { CliExit, EXIT } from '../exit-codes';
 import { stdoutPaint } from '../format/color';
 import { healthBlock } from '../format/ops';

@@ -9,7 +9,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { CliExit, EXIT } from '../exit-codes';
 import { daemonScript, daemonLogPathOf, idleTimeoutMs, socketPathOf } from './paths';
-import { connectSocket } from './socket';
+import { connectSocket } from '../../client/socket';
 
 const START_TIMEOUT_MS = 20000;
 const POLL_MS = 20;

@@ -9,7 +9,7 @@
 import type { Event, ExecutionWithEvents } from '../../server/protocol';
 import { ConnectionLost, RawClient, RpcError } from '../daemon/raw-client';
 import { resolveDbPath, socketPathOf } from '../daemon/paths';
-import { connectSocket } from '../daemon/socket';
+import { connectSocket } from '../../client/socket';
 import { EXIT } from '../exit-codes';
 import { colorsWanted, paintFor } from '../format/color';
 import { EventPrinter, processOut } from '../render';

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, type MessageConnection } from 'vscode-jsonrpc/node';
-import { TolerantWriter } from '../../cli/daemon/tolerant-writer';
+import { TolerantWriter } from '../../client/tolerant-writer';
 import * as z from 'zod';
 import { errorCodeOf, ExecutionEventNotification, Initialize, type Event, type ParamsOf, type RequestDef, type ResultOf, type ErrorCode } from '../../server/protocol';
 

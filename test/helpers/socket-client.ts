@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { createMessageConnection, StreamMessageReader } from 'vscode-jsonrpc/node';
-import { TolerantWriter } from '../../cli/daemon/tolerant-writer';
+import { TolerantWriter } from '../../client/tolerant-writer';
 import type * as z from 'zod';
 import { Initialize, type ParamsOf, type RequestDef, type ResultOf } from '../../server/protocol';
 

@@ -46,9 +46,13 @@ test('only server/runtime imports isolated-vm; only server/store and server/modu
   assert.deepEqual(daemonSide.flatMap((d) => violations(d, (t) => /^vscode-jsonrpc/.test(t))), []);
 });
 
-test('cli/ and extension/ import nothing of server/ but server/protocol', () => {
+test('cli/, client/ and extension/ import nothing of server/ but server/protocol', () => {
   const rule = (t: string): boolean => t.startsWith('server/') && !t.startsWith('server/protocol');
-  assert.deepEqual([...violations('cli', rule), ...violations('extension', rule)], []);
+  assert.deepEqual([...violations('cli', rule), ...violations('client', rule), ...violations('extension', rule)], []);
+});
+
+test('client/ (the public vm-system/client) imports nothing of cli/ or extension/', () => {
+  assert.deepEqual(violations('client', (t) => /^(cli|extension)\//.test(t)), []);
 });
 
 test('server/protocol uses no Node APIs', () => {

@@ -1,6 +1,7 @@
+/** Connects to a Unix socket (a named pipe on Windows); no dependencies, so the CLI's fast path can use it. */
 import net from 'node:net';
 
-/** Connects to a Unix socket; undefined when nothing answers there (missing or stale socket file). */
+/** Undefined when nothing answers there (missing or stale socket file). */
 export function connectSocket(socketPath: string, timeoutMs = 2000): Promise<net.Socket | undefined> {
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);

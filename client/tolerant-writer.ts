@@ -1,4 +1,4 @@
-import { StreamMessageWriter, type Message } from 'vscode-jsonrpc/node';
+import { StreamMessageWriter, type Message } from 'vscode-jsonrpc/node.js';
 
 /**
  * A StreamMessageWriter whose failed writes (EPIPE: the daemon died) do not
