@@ -1,7 +1,15 @@
+import { lstatSync } from 'node:fs';
 import net from 'node:net';
+import { CliExit, EXIT } from '../exit-codes';
 
-/** Connects to a Unix socket; undefined when nothing answers there (missing or stale socket file). */
-export function connectSocket(socketPath: string, timeoutMs = 2000): Promise<net.Socket | undefined> {
+/**
+ * Connects to a Unix socket; undefined when nothing answers there (missing or
+ * stale socket file). A socket file that is not this user's own is never
+ * talked to: another local user could be listening there to read what we
+ * send (docs/security.md).
+ */
+export async function connectSocket(socketPath: string, timeoutMs = 2000): Promise<net.Socket | undefined> {
+  refuseForeignSocket(socketPath);
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
     const timer = setTimeout(() => { socket.destroy(); resolve(undefined); }, timeoutMs);
@@ -12,4 +20,18 @@ export function connectSocket(socketPath: string, timeoutMs = 2000): Promise<net
     });
     socket.once('error', () => { clearTimeout(timer); socket.destroy(); resolve(undefined); });
   });
+}
+
+function refuseForeignSocket(socketPath: string): void {
+  let st;
+  try {
+    st = lstatSync(socketPath);
+  } catch {
+    return; // missing: nothing listens there
+  }
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw new CliExit(EXIT.UNREACHABLE, `vm-system: refusing ${socketPath}: it belongs to user ${st.uid}, not to you (${uid}); another user may be listening there. Remove it or use another --db.`);
+  }
+  if (!st.isSocket()) throw new CliExit(EXIT.UNREACHABLE, `vm-system: refusing ${socketPath}: it is not a socket`);
 }

@@ -8,6 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ExecOutcome, ExecRequest, ExecSink } from '../../core/ports';
+import { hostEnvironment } from './host-env';
 import type { DaemonToHost, HostBatch, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
 
 export class HostRequestError extends Error {
@@ -46,6 +47,7 @@ export class HostProcess {
   constructor(private readonly opts: HostProcessOptions) {
     this.child = fork(opts.hostScript, [], {
       execArgv: opts.execArgv,
+      env: hostEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

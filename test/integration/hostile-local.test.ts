@@ -1,0 +1,138 @@
+/**
+ * Local security (docs/security.md): what a hostile session or another local
+ * user could reach through the daemon's own surfaces — its environment, its
+ * files and socket, its inputs. Each test is one class of issue 13 and fails
+ * on the code before the fix.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import * as P from '../../server/protocol';
+import { cliDb } from '../helpers/cli';
+import { openSession, startDaemon, tempDir } from '../helpers/daemon';
+import { moduleSession } from '../helpers/modules';
+
+const made: string[] = [];
+const scratch = (prefix?: string): string => {
+  const dir = tempDir(prefix);
+  made.push(dir);
+  return dir;
+};
+after(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
+
+const modeOf = (file: string): string => (statSync(file).mode & 0o777).toString(8);
+const isRoot = process.getuid?.() === 0;
+/** A uid that is not ours: files chowned to it stand for another local user's. */
+const OTHER_UID = 65534;
+
+test('class 5: an exec program finds no secret in its parent, the runtime host', async () => {
+  const d = await startDaemon({ env: { VMS_TEST_SECRET: 'do-not-leak' } });
+  try {
+    const s = await moduleSession(d, { modules: ['exec'] });
+    const env = String(await s.value(`require("exec").run("sh", ["-c", 'tr "\\\\0" "\\\\n" < /proc/$PPID/environ']).stdout`));
+    assert.ok(!env.includes('do-not-leak'), env);
+    const names = env.trim().split('\n').map((l) => l.split('=')[0]);
+    assert.ok(names.includes('PATH'));
+    // The documented list (docs/security.md, server/runtime/pool/host-env.ts), and Node's IPC channel, nothing else.
+    for (const name of names) assert.ok(['PATH', 'TZ', 'LANG', 'LC_ALL'].includes(name) || name.startsWith('NODE_CHANNEL_'), `${name} reached the runtime host`);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('class 6: database, journal and lock are 0600 and a new folder 0700, whatever the umask', async () => {
+  const dir = scratch();
+  const dbPath = path.join(dir, 'nested', 'x.db');
+  const umask = process.umask(0);
+  let d;
+  try {
+    d = await startDaemon({ dbPath });
+  } finally {
+    process.umask(umask);
+  }
+  try {
+    const { session } = await openSession(d);
+    await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '"a secret typed at the REPL"' });
+    assert.equal(modeOf(path.dirname(dbPath)), '700');
+    for (const file of [dbPath, `${dbPath}.journal`, `${dbPath}.lock`]) assert.equal(modeOf(file), '600', file);
+  } finally {
+    await d.stop();
+  }
+  // Files an older version made with the umask's mode are made private at the next open.
+  chmodSync(dbPath, 0o644);
+  chmodSync(`${dbPath}.journal`, 0o666);
+  const again = await startDaemon({ dbPath });
+  try {
+    for (const file of [dbPath, `${dbPath}.journal`]) assert.equal(modeOf(file), '600', file);
+  } finally {
+    await again.stop();
+  }
+  assert.equal(modeOf(dbPath), '600', 'the checkpoint at shutdown keeps the image private');
+});
+
+test('class 6: a socket that does not fit beside its database goes in a private per-user folder', async (t) => {
+  const tmp = scratch();
+  const long = path.join(scratch(), 'd'.repeat(100), 'cli.db');
+  const d = cliDb({ VM_SYSTEM_DB: long, TMPDIR: tmp });
+  t.after(() => d.stop());
+  const started = await d.run(['daemon', 'start']);
+  assert.equal(started.code, 0, started.stderr);
+  const socket = /^socket\s+(\S+)$/m.exec(started.stdout)?.[1];
+  const runDir = path.join(tmp, `vm-system-${process.getuid?.()}`);
+  assert.equal(path.dirname(socket ?? ''), runDir, started.stdout);
+  assert.equal(modeOf(runDir), '700');
+  assert.ok(lstatSync(socket!).isSocket());
+  assert.equal(modeOf(socket!), '600');
+});
+
+test('class 6: another user listening first is refused by the client and by the daemon', { skip: !isRoot && 'needs root to make files of another user' }, async (t) => {
+  const tmp = scratch();
+  const long = path.join(scratch(), 'd'.repeat(100), 'cli.db');
+  // Another user made the folder first, open to all, and listens where the socket would be.
+  const runDir = path.join(tmp, `vm-system-${process.getuid?.()}`);
+  mkdirSync(runDir);
+  chmodSync(runDir, 0o777);
+  chownSync(runDir, OTHER_UID, OTHER_UID);
+  const cli = cliDb({ VM_SYSTEM_DB: long, TMPDIR: tmp });
+  const socketPath = P.socketPathFor(long, P.privateRunDir({}, tmp, process.getuid!()));
+  assert.equal(path.dirname(socketPath), runDir);
+  // The foreign folder is refused: no daemon starts there, and it says why.
+  const started = await cli.run(['daemon', 'start']);
+  assert.equal(started.code, 3, started.stdout);
+  assert.match(started.stderr, /belongs to user 65534/);
+  assert.equal(existsSync(socketPath), false);
+
+  let heard = 0;
+  const spy = net.createServer((c) => { heard++; c.destroy(); });
+  const spyPath = socketPath;
+  await new Promise<void>((resolve) => spy.listen(spyPath, resolve));
+  t.after(() => spy.close());
+  chownSync(spyPath, OTHER_UID, OTHER_UID);
+  for (const args of [['ops', 'health'], ['exec', 'repl', 'some-session', '1 + 1']]) {
+    const r = await cli.run(args);
+    assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /refusing .*belongs to user 65534/);
+  }
+  assert.equal(heard, 0, 'nothing was sent to the other user\'s listener');
+
+  // A daemon started directly does not remove or reuse it either.
+  const d = await startDaemon({ dbPath: long, extraArgs: ['--socket'], env: { TMPDIR: tmp }, initialize: false });
+  assert.equal(await d.exited, 1);
+  assert.match(d.stderr(), /belongs to user 65534/);
+  assert.ok(lstatSync(spyPath).isSocket(), 'the other user\'s socket is left alone');
+});
+
+test('class 8: a dangling symlink given as the database path is refused, not replaced', async () => {
+  const dir = scratch();
+  const link = path.join(dir, 'link.db');
+  const target = path.join(dir, 'missing', 'target.db');
+  symlinkSync(target, link);
+  const d = await startDaemon({ dbPath: link, initialize: false });
+  const code = await d.exited;
+  assert.equal(code, 1);
+  assert.match(d.stderr(), /symbolic link to a file that does not exist/);
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.equal(existsSync(target), false);
+});
