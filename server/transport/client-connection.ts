@@ -8,6 +8,7 @@ import {
   type ResultOf,
 } from '../protocol';
 import { toResponseError, wireError } from './error-mapper';
+import { FrameLimiter } from './frame-limit';
 import { FrameWriter } from './frame-writer';
 import type { RequestContext, Route } from './routes';
 import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, strictJsonDecoder, type BadMessageParams } from './wire-decoder';
@@ -31,7 +32,14 @@ export interface ConnectionHost {
  */
 export function serveClient(input: Readable, output: Writable, host: ConnectionHost, owner: boolean): MessageConnection {
   const writer = new FrameWriter(output);
-  const connection = createMessageConnection(new StreamMessageReader(input, { contentTypeDecoder: strictJsonDecoder }), writer);
+  // Frames above MAX_FRAME_BYTES are refused before anything buffers them; broken framing ends the connection.
+  const limited = new FrameLimiter((message) => sendBad('INVALID_REQUEST', { id: null, message }));
+  limited.on('error', (error) => {
+    host.log(`connection: ${error.message}`);
+    input.destroy();
+  });
+  input.pipe(limited);
+  const connection = createMessageConnection(new StreamMessageReader(limited, { contentTypeDecoder: strictJsonDecoder }), writer);
   let initialized = false;
   let shuttingDown = false;
   let shutdownDone: Promise<void> | undefined;

@@ -13,6 +13,8 @@ import * as P from '../../server/protocol';
 import { cliDb } from '../helpers/cli';
 import { openSession, startDaemon, tempDir } from '../helpers/daemon';
 import { moduleSession } from '../helpers/modules';
+import { startRawDaemon } from '../helpers/raw-client';
+import { MAX_FRAME_BYTES } from '../../server/protocol/frame';
 
 const made: string[] = [];
 const scratch = (prefix?: string): string => {
@@ -135,4 +137,37 @@ test('class 8: a dangling symlink given as the database path is refused, not rep
   assert.match(d.stderr(), /symbolic link to a file that does not exist/);
   assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
   assert.equal(existsSync(target), false);
+});
+
+test('class 7: a frame above the maximum is refused before it is buffered, and the connection goes on', { timeout: 60_000 }, async () => {
+  const raw = startRawDaemon();
+  try {
+    const size = MAX_FRAME_BYTES + 6 * 1024 * 1024;
+    raw.write(`Content-Length: ${size}\r\n\r\n`);
+    // Answered at the header, before any of the body came.
+    const refused = await raw.next() as { id: unknown; error: { code: number; message: string } };
+    assert.equal(refused.id, null);
+    assert.equal(refused.error.code, -32600);
+    assert.match(refused.error.message, /exceeds the maximum frame size of 67108864 bytes/);
+    for (let sent = 0; sent < size; sent += 1 << 20) raw.write(Buffer.alloc(Math.min(1 << 20, size - sent), 0x20));
+    raw.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, clientInfo: { name: 'test' } } }));
+    const init = await raw.next() as { id: unknown; result?: { serverInfo: { name: string } } };
+    assert.equal(init.id, 1);
+    assert.equal(init.result?.serverInfo.name, 'vm-system');
+  } finally {
+    await raw.stop();
+  }
+});
+
+test('class 7: a prompt answer above the maximum counts as no answer', async () => {
+  const d = await startDaemon({ initParams: { capabilities: { vmSystem: { prompt: true } } } });
+  try {
+    d.connection.onRequest(P.ExecutionsPrompt.type, (p) => ({ value: p.message === 'big' ? 'x'.repeat(P.MAX_PROMPT_ANSWER_CHARS + 1) : 'y'.repeat(P.MAX_PROMPT_ANSWER_CHARS) }));
+    const { session } = await openSession(d);
+    const r = await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '[prompt("big"), prompt("fits").length]' });
+    assert.equal(r.status, 'ok', JSON.stringify(r.error));
+    assert.deepEqual(r.result?.json, [null, P.MAX_PROMPT_ANSWER_CHARS]);
+  } finally {
+    await d.stop();
+  }
 });
