@@ -4,7 +4,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { Readable, Writable } from 'node:stream';
 import {
-  ExecutionEventNotification, ExecutionsPrompt, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
+  ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
   type ResultOf,
 } from '../protocol';
 import { toResponseError, wireError } from './error-mapper';
@@ -91,6 +91,8 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
       const route = host.routes.get(method);
       if (!route) throw wireError('METHOD_NOT_FOUND', `unknown method ${method}`, { method });
       if (shuttingDown) throw wireError('INVALID_REQUEST', 'the server is shutting down');
+      const illFormed = illFormedField(params);
+      if (illFormed) throw wireError('VALIDATION_ERROR', `${illFormed}: a string with a lone surrogate (ill-formed UTF-16) cannot be stored exactly; refused`, { field: illFormed });
       const valid = route.def.params.parse(params);
       return await route.handle(valid, ctxFor(token));
     } catch (error) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import * as P from '../../server/protocol';
 import { cliDb } from '../helpers/cli';
-import { openSession, startDaemon, tempDir } from '../helpers/daemon';
+import { errorOf, openSession, startDaemon, tempDir } from '../helpers/daemon';
 import { moduleSession } from '../helpers/modules';
 import { startRawDaemon } from '../helpers/raw-client';
 import { MAX_FRAME_BYTES } from '../../server/protocol/frame';
@@ -167,6 +167,34 @@ test('class 7: a prompt answer above the maximum counts as no answer', async () 
     const r = await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '[prompt("big"), prompt("fits").length]' });
     assert.equal(r.status, 'ok', JSON.stringify(r.error));
     assert.deepEqual(r.result?.json, [null, P.MAX_PROMPT_ANSWER_CHARS]);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('class 4: input with a lone surrogate is refused, so a replay can only run what ran', async () => {
+  const d = await startDaemon();
+  try {
+    const { session } = await openSession(d, { 'f.js': '__ARGS__' });
+    // Stored altered, the surrogate swallowed the quote after it: the replay ran code with the string closed elsewhere.
+    const cases: Array<[string, () => Promise<unknown>]> = [
+      ['input', () => d.call(P.ExecutionsRepl, { sessionId: session.id, input: "'\uD800'; 1" })],
+      ['input', () => d.call(P.ExecutionsRepl, { sessionId: session.id, input: 'x = "\uDC00"' })],
+      ['args.a', () => d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'f.js', args: { a: 'ok', b: 'ok' }, env: {} }).then(() => d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'f.js', args: { a: 'x\uD83D' } }))],
+      ['env.\uDFFF', () => d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'f.js', env: { '\uDFFF': 'v' } })],
+    ];
+    for (const [field, request] of cases) {
+      const { code, error } = await errorOf(request());
+      assert.equal(code, 'VALIDATION_ERROR', error.message);
+      assert.equal(error.data?.details?.field, field);
+    }
+    // A well-formed pair (an emoji) is fine, and a replay runs exactly it.
+    const ok = await d.call(P.ExecutionsRepl, { sessionId: session.id, input: "var s = '\uD83D\uDE00'; s.length" });
+    assert.equal(ok.result?.preview, '2');
+    const history = await d.call(P.ExecutionsList, { sessionId: session.id });
+    assert.equal(history.executions.length, 2, 'only the runFile and the well-formed repl ran');
+    await d.call(P.SessionsRestart, { sessionId: session.id, replay: true });
+    assert.equal((await d.call(P.ExecutionsRepl, { sessionId: session.id, input: 's.codePointAt(0)' })).result?.preview, '128512');
   } finally {
     await d.stop();
   }
