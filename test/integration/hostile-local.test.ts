@@ -5,7 +5,8 @@
  * on the code before the fix.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -14,6 +15,7 @@ import { cliDb } from '../helpers/cli';
 import { errorOf, openSession, startDaemon, tempDir } from '../helpers/daemon';
 import { moduleSession } from '../helpers/modules';
 import { startRawDaemon } from '../helpers/raw-client';
+import { startFakeRegistry } from '../helpers/fake-registry';
 import { MAX_FRAME_BYTES } from '../../server/protocol/frame';
 
 const made: string[] = [];
@@ -197,5 +199,48 @@ test('class 4: input with a lone surrogate is refused, so a replay can only run 
     assert.equal((await d.call(P.ExecutionsRepl, { sessionId: session.id, input: 's.codePointAt(0)' })).result?.preview, '128512');
   } finally {
     await d.stop();
+  }
+});
+
+test('class 8: a tarball URL off the registry\'s origin is not fetched', async () => {
+  let reached = 0;
+  const elsewhere = http.createServer((_req, res) => { reached++; res.writeHead(404).end(); });
+  await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+  const port = (elsewhere.address() as net.AddressInfo).port;
+  const registry = await startFakeRegistry([{ name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = 1' }, tarballOrigin: `http://127.0.0.1:${port}` }]);
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url, VM_SYSTEM_LIBRARY_PINS: 'ignore' } });
+  try {
+    const { code, error } = await errorOf(d.call(P.LibrariesInstall, { names: ['dayjs'] }));
+    assert.equal(code, 'LIBRARY_FETCH_FAILED');
+    assert.match(error.message, /not on the registry's own origin/);
+    assert.equal(reached, 0, 'the other service got no request');
+  } finally {
+    await d.stop();
+    await registry.close();
+    elsewhere.close();
+  }
+});
+
+test('class 8: catalog versions are pinned by integrity; leftovers of an interrupted install are removed', async () => {
+  // The registry's own metadata vouches for its (rebuilt) tarball: the catalog's pin still refuses it.
+  const registry = await startFakeRegistry([{ name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = 1' } }]);
+  const pinned = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  try {
+    const { code, error } = await errorOf(pinned.call(P.LibrariesInstall, { names: ['dayjs'] }));
+    assert.equal(code, 'LIBRARY_FETCH_FAILED');
+    assert.match(error.message, /the catalog's pin for dayjs@1\.11\.13\): integrity check failed/);
+    assert.equal((await pinned.call(P.LibrariesListAvailable, {})).libraries.find((l) => l.name === 'dayjs')?.cached, false);
+  } finally {
+    await pinned.stop();
+  }
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url, VM_SYSTEM_LIBRARY_PINS: 'ignore' } });
+  try {
+    const libraries = path.join(path.dirname(d.dbPath), 'libraries');
+    mkdirSync(path.join(libraries, 'dayjs@1.11.13.partial-killed', 'package'), { recursive: true });
+    await d.call(P.LibrariesInstall, { names: ['dayjs'] });
+    assert.deepEqual(readdirSync(libraries), ['dayjs@1.11.13']);
+  } finally {
+    await d.stop();
+    await registry.close();
   }
 });
