@@ -5,7 +5,8 @@
  * on the code before the fix.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { after, test } from 'node:test';
 import * as P from '../../server/protocol';
 import { cliDb } from '../helpers/cli';
 import { errorOf, openSession, startDaemon, tempDir } from '../helpers/daemon';
-import { moduleSession } from '../helpers/modules';
+import { moduleSession, outsideDir } from '../helpers/modules';
 import { startRawDaemon } from '../helpers/raw-client';
 import { startFakeRegistry } from '../helpers/fake-registry';
 import { MAX_FRAME_BYTES } from '../../server/protocol/frame';
@@ -242,5 +243,82 @@ test('class 8: catalog versions are pinned by integrity; leftovers of an interru
   } finally {
     await d.stop();
     await registry.close();
+  }
+});
+
+test('class 9: fs refuses to write a file with more than one hard link', async () => {
+  const outside = outsideDir();
+  made.push(outside);
+  writeFileSync(path.join(outside, 'victim.txt'), 'original');
+  const d = await startDaemon();
+  try {
+    const s = await moduleSession(d, { modules: ['fs'], files: { 'own.txt': 'mine' } });
+    linkSync(path.join(outside, 'victim.txt'), path.join(s.worktree, 'link.txt'));
+    assert.match(await s.thrown("require('fs').writeFileSync('link.txt', 'pwned')"), /^Error: EMLINK: .*more than one hard link.*, open 'link.txt'$/);
+    assert.equal(readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'original');
+    await s.value("require('fs').writeFileSync('own.txt', 'still writable')");
+    assert.equal(readFileSync(path.join(s.worktree, 'own.txt'), 'utf8'), 'still writable');
+  } finally {
+    await d.stop();
+  }
+});
+
+test('class 9: a folder swapped for a link to outside during fs calls never leads outside', { timeout: 120_000 }, async () => {
+  const outside = outsideDir();
+  made.push(outside);
+  writeFileSync(path.join(outside, 'secret.txt'), 'outside secret');
+  const d = await startDaemon();
+  try {
+    const s = await moduleSession(d, { modules: ['fs'], files: { 'dir/secret.txt': 'inside', 'dir/sub/x.txt': 'x' } });
+    symlinkSync(outside, path.join(s.worktree, 'link'));
+    // Another process flips `dir` between the real folder and a link to outside, as fast as it can.
+    const flipping = spawn('python3', ['-c', `
+import os, sys
+os.chdir(sys.argv[1])
+while True:
+    try:
+        os.rename('dir', 'dir-held'); os.rename('link', 'dir')
+        os.rename('dir', 'link'); os.rename('dir-held', 'dir')
+    except OSError:
+        pass
+`, s.worktree], { stdio: 'ignore' });
+    try {
+      const r = await s.value(`
+        const fs = require('fs');
+        let leaked = 0, listed = 0;
+        for (let i = 0; i < 1500; i++) {
+          try { if (fs.readFileSync('dir/secret.txt', 'utf8') === 'outside secret') leaked++ } catch {}
+          try { fs.writeFileSync('dir/planted.txt', 'pwned') } catch {}
+          try { fs.mkdirSync('dir/made') } catch {}
+          try { if (fs.readdirSync('dir').includes('secret.txt') && !fs.readdirSync('dir').includes('sub')) listed++ } catch {}
+        }
+        [leaked, listed]`);
+      assert.deepEqual(r, [0, 0], 'nothing outside was read or listed');
+    } finally {
+      flipping.kill();
+    }
+    assert.deepEqual(readdirSync(outside).sort(), ['secret.txt'], 'nothing was written outside');
+  } finally {
+    await d.stop();
+  }
+});
+
+test('class 9: an ES-module bare specifier with .. says nothing about host files', async () => {
+  const d = await startDaemon();
+  try {
+    const { session } = await openSession(d, { 'main.mjs': 'export default 1' });
+    const messages: string[] = [];
+    for (const target of ['etc/passwd', 'etc/no-such-file-here']) {
+      const depth = '../'.repeat(30);
+      const file = `probe-${messages.length}.mjs`;
+      await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '1' });
+      writeFileSync(path.join((await d.call(P.SessionsGet, { sessionId: session.id })).worktreePath, file), `import x from 'pkg/${depth}${target}'; export default x`);
+      const r = await d.call(P.ExecutionsRunFile, { sessionId: session.id, path: file }).catch((e: Error) => ({ status: 'refused', error: { message: e.message } }));
+      messages.push(`${r.status}: ${r.error?.message.replace(target, 'TARGET')}`);
+    }
+    assert.equal(messages[0], messages[1], 'an existing and a missing host file answer the same');
+    assert.match(messages[0], /outside the worktree/);
+  } finally {
+    await d.stop();
   }
 });
