@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settings, TestRuntime } from './helpers';
+import { settings, sleep, TestRuntime } from './helpers';
 
 let rt: TestRuntime;
 before(() => {
@@ -165,5 +165,61 @@ describe('values leaving an isolate are size-checked before the host copies them
     assert.equal(await neighbour.value('kept'), 'neighbour state', 'the neighbour on the same host kept its state');
     assert.equal(hostLog(), hostsBefore, 'no host was replaced');
     assert.deepEqual(shared.lost, []);
+  });
+});
+
+describe('the database module: a session\'s SQL neither blocks nor reaches another session (issue 13, classes 2 and 3)', () => {
+  let shared: TestRuntime;
+  before(() => {
+    shared = new TestRuntime({ sessionsPerHost: 4 });
+  });
+  after(() => shared.close());
+
+  test('a runaway query is stopped by the wall limit while the host\'s other sessions keep answering', async () => {
+    const neighbour = await shared.session({ modules: ['database'] });
+    assert.equal(await neighbour.value('var kept = 7; kept'), '7');
+    const attacker = await shared.session({ modules: ['database'] });
+    const t0 = performance.now();
+    const runaway = attacker.run(
+      "const db = require('database'); db.configure(); db.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c')",
+      { limits: { wallMs: 1500, cpuMs: 1500 } });
+    await sleep(300);
+    // The neighbour answers while the query runs: the host's main thread is free.
+    const t1 = performance.now();
+    assert.equal(await neighbour.value('kept * 6'), '42');
+    assert.ok(performance.now() - t1 < 1000, `the neighbour waited ${Math.round(performance.now() - t1)} ms`);
+    const r = await runaway;
+    assert.equal(r.outcome.status, 'timeout', JSON.stringify(r.outcome));
+    assert.equal(r.outcome.sessionCrashed, undefined);
+    assert.ok(performance.now() - t0 < 1500 + 2500, 'stopped near its wall limit');
+    // The connection ended with the query; the session goes on and can configure again.
+    assert.match(String(await attacker.value("try { require('database').query('SELECT 1') } catch (e) { e.message }")), /DATABASE_CLOSED: .*configure\(\) again/);
+    assert.equal(await attacker.value("const d = require('database'); d.configure(); d.query('SELECT 41 + 1 AS n')[0].n"), '42');
+    assert.equal(await neighbour.value('kept'), '7');
+    assert.deepEqual(shared.lost, []);
+  });
+
+  test('one session cannot attach another\'s database, nor lift its size cap', async () => {
+    const owner = await shared.session({ modules: ['database'] });
+    const name = await owner.value(`const db = require('database'); db.configure();
+      db.exec("CREATE TABLE secret (v TEXT)"); db.exec("INSERT INTO secret VALUES ('owner only')");
+      db.query('PRAGMA database_list')[0].file`);
+    const other = await shared.session({ modules: ['database'] });
+    await other.value("var db = require('database'); db.configure(); 1");
+    const tries = [
+      `db.exec("ATTACH '${name}' AS stolen")`,
+      `db.exec("SELECT 1; /* hidden */ ATTACH '${name}' AS stolen")`,
+      "db.exec('ATTACH \\'/tmp/x.db\\' AS extra')",
+      "db.query('VACUUM INTO \\'/copy.db\\'')",
+      "db.exec('PRAGMA max_page_count = 2147483646')",
+      "db.exec('PRAGMA main.\"max_page_count\"(2147483646)')",
+      "db.exec('PRAGMA temp_store = FILE')",
+    ];
+    for (const code of tries) {
+      assert.match(String(await other.value(`try { ${code}; 'ran' } catch (e) { e.name + ': ' + e.message }`)), /^SqliteError: .*(not allowed|cannot be changed)/, code);
+    }
+    // Reading the cap is fine, and it is still the module's.
+    assert.equal(await other.value("db.query('PRAGMA max_page_count')[0].max_page_count"), String(64 * 1024 * 1024 / 4096));
+    assert.equal(await owner.value("db.query('SELECT v FROM secret')[0].v"), 'owner only');
   });
 });
