@@ -29,9 +29,9 @@ export async function fsyncDir(dir: string): Promise<void> {
 export async function writeFileDurably(target: string, chunks: Uint8Array[], afterRename?: () => Promise<void>): Promise<void> {
   const tmp = `${target}.tmp`;
   const fh = await fsp.open(tmp, 'w', PRIVATE_FILE);
-  // An older file of that name keeps its mode through open(): make it private too.
-  await fh.chmod(PRIVATE_FILE);
   try {
+    // An older file of that name keeps its mode through open(): make it private too.
+    await fh.chmod(PRIVATE_FILE);
     for (const chunk of chunks) await writeAll(fh, chunk, -1);
     await fh.sync();
   } catch (err) {

@@ -39,6 +39,9 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
     input.destroy();
   });
   input.pipe(limited);
+  // pipe() passes on only a clean end: a connection reset must end the reader too.
+  input.on('error', (error) => host.log(`connection: ${error.message}`));
+  input.once('close', () => { if (!limited.writableEnded) limited.end(); });
   const connection = createMessageConnection(new StreamMessageReader(limited, { contentTypeDecoder: strictJsonDecoder }), writer);
   let initialized = false;
   let shuttingDown = false;

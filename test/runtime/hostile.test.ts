@@ -175,10 +175,11 @@ describe('the database module: a session\'s SQL neither blocks nor reaches anoth
   });
   after(() => shared.close());
 
+  // Starting a database's worker takes ~70 ms (more on a loaded machine): the sessions get room for it.
   test('a runaway query is stopped by the wall limit while the host\'s other sessions keep answering', async () => {
-    const neighbour = await shared.session({ modules: ['database'] });
+    const neighbour = await shared.session({ modules: ['database'], settings: settings({ wallMs: 10_000, cpuMs: 10_000 }) });
     assert.equal(await neighbour.value('var kept = 7; kept'), '7');
-    const attacker = await shared.session({ modules: ['database'] });
+    const attacker = await shared.session({ modules: ['database'], settings: settings({ wallMs: 10_000, cpuMs: 10_000 }) });
     const t0 = performance.now();
     const runaway = attacker.run(
       "const db = require('database'); db.configure(); db.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c')",
@@ -200,11 +201,11 @@ describe('the database module: a session\'s SQL neither blocks nor reaches anoth
   });
 
   test('one session cannot attach another\'s database, nor lift its size cap', async () => {
-    const owner = await shared.session({ modules: ['database'] });
+    const owner = await shared.session({ modules: ['database'], settings: settings({ wallMs: 10_000, cpuMs: 10_000 }) });
     const name = await owner.value(`const db = require('database'); db.configure();
       db.exec("CREATE TABLE secret (v TEXT)"); db.exec("INSERT INTO secret VALUES ('owner only')");
       db.query('PRAGMA database_list')[0].file`);
-    const other = await shared.session({ modules: ['database'] });
+    const other = await shared.session({ modules: ['database'], settings: settings({ wallMs: 10_000, cpuMs: 10_000 }) });
     await other.value("var db = require('database'); db.configure(); 1");
     const tries = [
       `db.exec("ATTACH '${name}' AS stolen")`,
