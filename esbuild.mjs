@@ -63,6 +63,8 @@ const entries = [
   { in: 'cli/program.ts', out: 'cli-program.js', opts: node },
   { in: 'server/main.ts', out: 'daemon.js', opts: node },
   { in: 'server/runtime/host/main.ts', out: 'runtime-host.js', opts: node },
+  // One per configured session database (server/modules/database-client.ts): SQL off the host's main thread.
+  { in: 'server/modules/database-worker.ts', out: 'database-worker.js', opts: node },
   // Runs inside each isolate: no Node, no host; an IIFE that installs the session globals.
   { in: 'server/runtime/isolate/bootstrap.ts', out: 'isolate-bootstrap.js', opts: { ...node, platform: 'neutral', format: 'iife', external: [], sourcemap: false, mainFields: ['browser', 'module', 'main'] } },
   { in: 'extension/extension.ts', out: 'extension.js', opts: { ...node, external: [...node.external, 'vscode'] } },

@@ -15,7 +15,7 @@ import {
 } from 'vscode-jsonrpc/node.js';
 import type * as z from 'zod';
 import {
-  ExecutionEventNotification, ExecutionsPrompt, Initialize, socketPathFor,
+  ExecutionEventNotification, ExecutionsPrompt, Initialize, daemonSocketPath,
   type ParamsOf, type RequestDef, type ResultOf,
 } from '../server/protocol';
 import { connectSocket } from './socket';
@@ -123,7 +123,8 @@ export class DaemonStartError extends Error {
 
 /** Attaches to the daemon on `socketPath` (or the socket of `dbPath`); undefined when nothing answers there. */
 export async function attachDaemon(options: AttachOptions): Promise<VmSystemClient | undefined> {
-  const socketPath = options.socketPath ?? (options.dbPath ? socketPathFor(path.resolve(options.dbPath), os.tmpdir()) : undefined);
+  const socketPath = options.socketPath
+    ?? (options.dbPath ? daemonSocketPath(path.resolve(options.dbPath), process.env, os.tmpdir(), process.getuid?.() ?? 0, process.platform) : undefined);
   if (!socketPath) throw new TypeError('attachDaemon needs socketPath or dbPath');
   const socket = await connectSocket(socketPath, options.timeoutMs ?? 2000);
   return socket ? attachToSocket(socket, options) : undefined;

@@ -14,6 +14,7 @@
  * clean shutdown/exit on deactivate — all of which we would otherwise rewrite.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ import {
   type ClientCapabilities, type FeatureState, type StaticFeature, type StreamInfo,
 } from 'vscode-languageclient/node';
 import type { NotificationType, RequestType } from 'vscode-jsonrpc';
-import { defaultDbPath, socketPathFor, type ErrorData } from '../server/protocol';
+import { defaultDbPath, privateRunDir, socketPathFor, type ErrorData } from '../server/protocol';
 import { readConfig } from './config';
 import { daemonArgs } from './node-version';
 import { findNode } from './node-runtime';
@@ -163,7 +164,7 @@ export class DaemonClient implements vscode.Disposable {
     const cli = path.join(this.extensionPath, 'dist', 'daemon.js');
     const serverOptions = async (): Promise<ChildProcess | StreamInfo> => {
       const dbPath = path.resolve(readConfig().dbPath ?? defaultDbPath(process.env, os.homedir()));
-      const socketPath = socketPathFor(dbPath, os.tmpdir());
+      const socketPath = socketPathFor(dbPath, privateRunDir(process.env, os.tmpdir(), process.getuid?.() ?? 0));
       const shared = await connectSocket(socketPath);
       this.attached = shared;
       if (shared) {
@@ -216,8 +217,14 @@ export class DaemonClient implements vscode.Disposable {
   }
 }
 
-/** A connected socket, or undefined when nothing listens there. */
+/** A connected socket, or undefined when nothing listens there or the socket is not this user's own (docs/security.md). */
 function connectSocket(socketPath: string): Promise<net.Socket | undefined> {
+  try {
+    const st = fs.lstatSync(socketPath);
+    if (!st.isSocket() || st.uid !== (process.getuid?.() ?? st.uid)) return Promise.resolve(undefined);
+  } catch {
+    return Promise.resolve(undefined);
+  }
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
     const timer = setTimeout(() => { socket.destroy(); resolve(undefined); }, 2000);

@@ -13,11 +13,11 @@ import { FileWatcher } from './files/file-watcher';
 import { WorktreeFiles } from './files/worktree-files';
 import { LibraryCache } from './libraries/library-cache';
 import { MODULE_CATALOG } from './modules/catalog';
-import { socketPathFor } from './protocol';
+import { daemonSocketPath, privateRunDir } from './protocol';
 import { createRuntime, engineWarning } from './runtime';
-
 import { acquireDatabaseLock, openStore } from './store';
 import { serveClient, type ConnectionHost } from './transport/client-connection';
+import { listenPrivately, UnsafeSocketPathError } from './transport/socket-file';
 import { createRoutes } from './transport/routes';
 import { version } from '../package.json';
 
@@ -34,8 +34,9 @@ const log = (line: string): void => { process.stderr.write(`[vm-system ${new Dat
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const dbPath = path.resolve(options.dbPath);
-  mkdirSync(path.dirname(dbPath), { recursive: true });
-  const socketPath = options.socket === true ? socketPathFor(dbPath, os.tmpdir()) : options.socket;
+  mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
+  const runDir = privateRunDir(process.env, os.tmpdir(), process.getuid?.() ?? 0);
+  const socketPath = options.socket === true ? daemonSocketPath(dbPath, process.env, os.tmpdir(), process.getuid?.() ?? 0, process.platform) : options.socket;
   const lock = acquireDatabaseLock(dbPath, { pid: process.pid, socketPath });
   if (!lock.ok) {
     const where = lock.holder.socketPath ? `, socket ${lock.holder.socketPath}` : '';
@@ -62,6 +63,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await core.recover();
 
   let server: net.Server | undefined;
+  let ownSocket = false;
   let stopping: Promise<void> | undefined;
   const clients = new Set<unknown>();
   const host: ConnectionHost = {
@@ -72,7 +74,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     shutdown: () => (stopping ??= (async () => {
       server?.close();
       await core.shutdown();
-      if (socketPath) rmSync(socketPath, { force: true });
+      if (socketPath && ownSocket) rmSync(socketPath, { force: true });
       lock.release();
     })()),
     exit: (code) => process.exit(code),
@@ -80,14 +82,22 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
   if (socketPath) {
-    rmSync(socketPath, { force: true }); // we hold the lock: any socket file here is stale
     server = net.createServer((socket) => {
       clients.add(socket);
       socket.on('close', () => clients.delete(socket));
       socket.on('error', () => socket.destroy());
       serveClient(socket, socket, host, false);
     });
-    await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(socketPath, resolve); });
+    try {
+      // We hold the lock: a socket file there is stale (and removed if it is ours).
+      await listenPrivately(server, socketPath, path.dirname(socketPath) === runDir ? runDir : undefined);
+      ownSocket = true;
+    } catch (error) {
+      if (!(error instanceof UnsafeSocketPathError)) throw error;
+      process.stderr.write(`vm-system: ${error.message}\n`);
+      await host.shutdown();
+      process.exit(1);
+    }
     log(`serving socket ${socketPath}`);
   }
   log(`daemon ${version} pid ${process.pid} serving ${dbPath}`);

@@ -23,9 +23,9 @@ export async function attachDaemon(dbPath: string, options: { start: boolean }):
 }
 
 async function startBackground(dbPath: string, socketPath: string): Promise<net.Socket> {
-  mkdirSync(path.dirname(dbPath), { recursive: true });
+  mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   const logPath = daemonLogPathOf(dbPath);
-  const logFd = openSync(logPath, 'a');
+  const logFd = openSync(logPath, 'a', 0o600);
   const logStart = statSync(logPath).size;
   const child = spawn(process.execPath, [
     daemonScript(), 'serve', '--socket', '--db', dbPath, '--idle-timeout', String(idleTimeoutMs()),

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { defaultDbPath, socketPathFor } from '../../server/protocol/locations';
+import { daemonSocketPath, defaultDbPath } from '../../server/protocol/locations';
 
 /** Background daemons exit after this long with no clients and no live sessions. */
 export const DEFAULT_IDLE_MS = 5 * 60 * 1000;
@@ -15,7 +15,7 @@ export function resolveDbPath(flag?: string, env: NodeJS.ProcessEnv = process.en
 
 /** The socket a daemon serving `dbPath` listens on (the daemon derives it the same way). */
 export function socketPathOf(dbPath: string): string {
-  return socketPathFor(dbPath, os.tmpdir());
+  return daemonSocketPath(dbPath, process.env, os.tmpdir(), process.getuid?.() ?? 0, process.platform);
 }
 
 /** Log of the background daemon, beside the database. */

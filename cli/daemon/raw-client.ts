@@ -23,12 +23,23 @@ export class RawClient {
   readonly closed: Promise<void>;
 
   constructor(private readonly socket: net.Socket) {
+    let broken: string | undefined;
     socket.on('data', (chunk: Buffer) => {
-      for (const message of this.decoder.push(chunk)) this.dispatch(message);
+      let messages;
+      try {
+        messages = this.decoder.push(chunk);
+      } catch (error) {
+        // Bad framing or a frame too large: nothing more can be read from this connection.
+        broken = (error as Error).message;
+        socket.destroy();
+        return;
+      }
+      for (const message of messages) this.dispatch(message);
     });
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) => socket.once('close', () => {
-      for (const p of this.pending.values()) p.reject(new ConnectionLost('the daemon closed the connection'));
+      const reason = broken ? `the connection to the daemon was dropped: ${broken}` : 'the daemon closed the connection';
+      for (const p of this.pending.values()) p.reject(new ConnectionLost(reason));
       this.pending.clear();
       resolve();
     }));

@@ -36,7 +36,8 @@ export function parseFastExecRepl(argv: string[], env: NodeJS.ProcessEnv = proce
 
 /** Runs the command when the daemon's socket answers; undefined when no daemon runs. */
 export async function tryFastExecRepl(args: ExecReplArgs): Promise<number | undefined> {
-  const socket = await connectSocket(socketPathOf(args.dbPath));
+  // A socket it must not use (docs/security.md) is explained by the full program.
+  const socket = await connectSocket(socketPathOf(args.dbPath)).catch(() => undefined);
   if (!socket) return undefined;
   return execRepl(new RawClient(socket), args);
 }

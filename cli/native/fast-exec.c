@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -433,8 +434,18 @@ static char *socket_path_for(const char *db) {
   if (n > 1 && t[n - 1] == '/') t[--n] = 0; /* os.tmpdir() drops one trailing slash */
   char *trimmed = strip_trailing_slashes(t);
   Buf s = {0};
-  buf_str(&s, trimmed);
-  buf_fmt(&s, "/vm-system-%016llx.sock", (unsigned long long)h);
+  /* privateRunDir() in server/protocol/locations.ts */
+  const char *run = getenv("XDG_RUNTIME_DIR");
+  if (run && *run) {
+    char *r = strip_trailing_slashes(run);
+    buf_str(&s, r);
+    buf_str(&s, "/vm-system");
+    free(r);
+  } else {
+    buf_str(&s, trimmed);
+    buf_fmt(&s, "/vm-system-%u", (unsigned)getuid());
+  }
+  buf_fmt(&s, "/%016llx.sock", (unsigned long long)h);
   free(t);
   free(trimmed);
   return s.p;
@@ -618,6 +629,9 @@ int main(int argc, char **argv) {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   if (strlen(socket_path) >= sizeof addr.sun_path) fallback();
   strcpy(addr.sun_path, socket_path);
+  /* Only a socket of this user's own: the JS CLI explains a foreign one (docs/security.md). */
+  struct stat st;
+  if (lstat(socket_path, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != getuid()) fallback();
   sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) fallback(); /* no daemon: the JS CLI starts one */
 

@@ -14,7 +14,7 @@ export function loadHistory(file: string): string[] {
 
 export function saveHistory(file: string, history: readonly string[]): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${history.slice(0, HISTORY_SIZE).join('\n')}\n`, { mode: 0o600 });
   } catch {
     // History is a convenience: a read-only directory must not end the REPL.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,21 +14,38 @@ function registryUrl(env: NodeJS.ProcessEnv = process.env): string {
 export class RegistryError extends Error {}
 
 /**
+ * `VM_SYSTEM_LIBRARY_PINS=ignore` checks tarballs against the registry's own
+ * integrity only, not the catalog's pins: for tests with a fake registry
+ * serving rebuilt packages. Never needed otherwise.
+ */
+function pinsIgnored(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.VM_SYSTEM_LIBRARY_PINS === 'ignore';
+}
+
+/**
  * Fetches one pinned package as `npm pack` would: the version's metadata for
- * the tarball URL and its integrity, the tarball checked against that
- * integrity, unpacked into `targetDir/package` atomically (temp dir + rename).
+ * the tarball URL (which must be on the registry's own origin: metadata must
+ * not send us to other hosts or local services), the tarball checked against
+ * the catalog's pinned integrity and the metadata's, unpacked into
+ * `targetDir/package` atomically (temp dir + rename; leftovers of an
+ * interrupted install are removed first).
  */
 export async function fetchPackage(entry: CatalogEntry, targetDir: string, registry = registryUrl()): Promise<void> {
   const metaUrl = `${registry}${encodeURIComponent(entry.name)}/${entry.version}`;
   const meta = await getJson(metaUrl) as { dist?: { tarball?: string; integrity?: string; shasum?: string } };
   const tarball = meta.dist?.tarball;
   if (!tarball) throw new RegistryError(`${metaUrl}: no dist.tarball in the package metadata`);
-  const response = await fetch(tarball);
+  checkSameOrigin(tarball, registry);
+  const response = await fetch(tarball, { redirect: 'error' }).catch((error: Error) => {
+    throw new RegistryError(`cannot fetch ${tarball}: ${error.message}`);
+  });
   if (!response.ok || !response.body) throw new RegistryError(`${tarball}: HTTP ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
+  if (!pinsIgnored()) verifyIntegrity(bytes, entry.integrity, undefined, `${tarball} (the catalog's pin for ${entry.name}@${entry.version})`);
   verifyIntegrity(bytes, meta.dist?.integrity, meta.dist?.shasum, tarball);
 
-  mkdirSync(path.dirname(targetDir), { recursive: true });
+  mkdirSync(path.dirname(targetDir), { recursive: true, mode: 0o700 });
+  removeLeftovers(targetDir);
   const staging = mkdtempSync(`${targetDir}.partial-`);
   try {
     // strict: refuse absolute paths and `..` entries; tar already strips them, this makes it an error.
@@ -38,6 +55,26 @@ export async function fetchPackage(entry: CatalogEntry, targetDir: string, regis
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** The tarball must come from where the registry is: same scheme, host and port. */
+function checkSameOrigin(tarball: string, registry: string): void {
+  let url: URL;
+  try {
+    url = new URL(tarball);
+  } catch {
+    throw new RegistryError(`the package metadata names a tarball that is not a URL: ${JSON.stringify(tarball.slice(0, 200))}`);
+  }
+  const expected = new URL(registry).origin;
+  if (url.origin !== expected) throw new RegistryError(`the package metadata names a tarball on ${url.origin}, not on the registry's own origin ${expected}; refused`);
+}
+
+/** `<target>.partial-*` folders of an install that was killed mid-way. */
+function removeLeftovers(targetDir: string): void {
+  const prefix = `${path.basename(targetDir)}.partial-`;
+  for (const name of readdirSync(path.dirname(targetDir))) {
+    if (name.startsWith(prefix)) rmSync(path.join(path.dirname(targetDir), name), { recursive: true, force: true });
   }
 }
 
@@ -58,7 +95,7 @@ function verifyIntegrity(bytes: Buffer, integrity: string | undefined, shasum: s
 async function getJson(url: string): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
+    response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error' });
   } catch (error) {
     throw new RegistryError(`cannot reach ${url}: ${(error as Error).message}`);
   }

@@ -6,6 +6,7 @@
  * runs a whole script.
  */
 import type { SqlValue } from '../store/sqljs';
+import { checkStatement } from './database-guard';
 import { argTypeError, codedError } from './errors';
 import { sqliteError, type ModuleDatabase, type ModuleStatement, type SqlParams } from './sqlite';
 
@@ -74,6 +75,7 @@ function withSingleStatement<T>(db: ModuleDatabase, sql: string, use: (stmt: Mod
       more = err !== 'Nothing to prepare';
     }
     if (more) throw new Error('The supplied SQL string contains more than one statement (query() and exec() with params take one; use exec(sql) for scripts)');
+    checkStatement(first.value.getSQL());
     return use(first.value);
   } catch (err) {
     throw sqliteError(err);
@@ -111,10 +113,17 @@ export function runExec(db: ModuleDatabase, sql: string, params: SqlParams | und
       while (stmt.step()) { /* RETURNING rows are not wanted here */ }
     });
   } else {
+    // One statement at a time, each checked before it runs (db.run would run the script unseen).
+    const it = db.iterateStatements(sql) as unknown as Iter;
     try {
-      db.run(sql);
+      for (let next = it.next(); !next.done; next = it.next()) {
+        checkStatement(next.value.getSQL());
+        while (next.value.step()) { /* rows of a script are not wanted */ }
+      }
     } catch (err) {
       throw sqliteError(err);
+    } finally {
+      drain(it);
     }
   }
   const after = counters(db);

@@ -1,6 +1,9 @@
 /**
  * `require('database')` inside a session: SQLite on sql.js, one connection
- * per session, in memory or backed by a file inside the worktree.
+ * per session, in memory or backed by a file inside the worktree. Each
+ * connection is a sql.js instance of its own in a worker thread of its own
+ * (database-client.ts): no session can reach another's database, and a query
+ * is stopped at the execution's limits without holding up the host.
  *
  * sql.js keeps the whole database in memory; a file database is loaded at
  * `configure(path)` and written back (atomically, see database-file.ts) by
@@ -13,14 +16,15 @@
  */
 import type { ModuleContext, NativeModule } from '../runtime/host/modules';
 import { isReadOnly } from './capabilities';
-import { readDatabaseFile, writeDatabaseFile, MAX_DATABASE_BYTES } from './database-file';
-import { paramsArg, runExec, runQuery, sqlArg } from './database-statements';
+import { DatabaseClient, closedError } from './database-client';
+import { readDatabaseFile, writeDatabaseFile } from './database-file';
+import { paramsArg, sqlArg } from './database-statements';
 import { codedError, nodeError } from './errors';
 import { pathArg, resolveInWorktree } from './paths';
-import { openDatabase, sqliteError, type ModuleDatabase } from './sqlite';
 
 interface Connection {
-  db: ModuleDatabase;
+  /** The session's own SQLite, in a worker thread of its own (database-client.ts). */
+  worker: DatabaseClient;
   /** The worktree path session code configured; undefined for an in-memory database. */
   file?: string;
   readOnly: boolean;
@@ -39,39 +43,18 @@ function connection(ctx: ModuleContext): Connection {
   if (!conn) {
     throw codedError('DATABASE_NOT_CONFIGURED', "database is not configured: call require('database').configure() for an in-memory database or configure('file.db') for a worktree file first");
   }
-  return conn;
-}
-
-/**
- * Per-connection settings: the size guard (sql.js holds the database in the
- * host's wasm heap) and read-only mode. Re-applied after every save, because
- * sql.js serialises by closing and reopening the connection.
- */
-function applyConnectionSettings(conn: Connection, foreignKeys: boolean): void {
-  const pageSize = Number(conn.db.exec('PRAGMA page_size')[0].values[0][0]) || 4096;
-  conn.db.run(`PRAGMA max_page_count = ${Math.floor(MAX_DATABASE_BYTES / pageSize)}`);
-  if (foreignKeys) conn.db.run('PRAGMA foreign_keys = ON');
-  if (conn.readOnly) conn.db.run('PRAGMA query_only = ON');
-}
-
-function inTransaction(db: ModuleDatabase): boolean {
-  // sql.js has no sqlite3_get_autocommit; BEGIN fails exactly when a transaction is open.
-  try {
-    db.run('BEGIN');
-  } catch {
-    return true;
+  if (conn.worker.ended) {
+    ctx.state.delete(STATE_KEY);
+    throw closedError(conn.worker.ended);
   }
-  db.run('ROLLBACK');
-  return false;
+  return conn;
 }
 
 /** Writes a file database back if it changed. An open transaction is not saved: serialising would roll it back. */
 async function save(ctx: ModuleContext, conn: Connection, closing: boolean): Promise<void> {
-  if (!conn.file || conn.readOnly || !conn.dirty) return;
-  if (!closing && inTransaction(conn.db)) return;
-  const foreignKeys = Number(conn.db.exec('PRAGMA foreign_keys')[0].values[0][0]) === 1;
-  const bytes = conn.db.export();
-  if (!closing) applyConnectionSettings(conn, foreignKeys);
+  if (!conn.file || conn.readOnly || !conn.dirty || conn.worker.ended) return;
+  const bytes = await conn.worker.call<Uint8Array | null>('exportForSave', [closing]);
+  if (!bytes) return;
   // Resolved again: the worktree may have changed since configure() (e.g. a link planted by an exec'd program).
   await writeDatabaseFile(await resolveInWorktree(ctx, conn.file, 'open'), bytes);
   conn.dirty = false;
@@ -84,7 +67,7 @@ async function closeConnection(ctx: ModuleContext): Promise<void> {
   try {
     await save(ctx, conn, true);
   } finally {
-    conn.db.close();
+    conn.worker.terminate('the database was closed');
   }
 }
 
@@ -96,17 +79,14 @@ async function configure(ctx: ModuleContext, [file]: unknown[]): Promise<{ path:
   const readOnly = target !== undefined && isReadOnly(ctx);
   const bytes = target && await readDatabaseFile(target);
   if (target && !bytes && readOnly) throw nodeError('ENOENT', 'no such file or directory (read-only: the database file cannot be created)', 'open', target.shown);
-  const db = await openDatabase(bytes);
-  const conn: Connection = { db, file: shown, readOnly, dirty: target !== undefined && !bytes };
+  const worker = new DatabaseClient();
   try {
-    // Reading the schema fails now, not at the first query, when the file is not a database.
-    db.exec('SELECT count(*) FROM sqlite_schema');
-    applyConnectionSettings(conn, false);
+    await worker.call('openDatabase', [bytes, readOnly], ctx.signal);
   } catch (err) {
-    db.close();
-    throw sqliteError(err);
+    worker.terminate('configure() failed');
+    throw err;
   }
-  ctx.state.set(STATE_KEY, conn);
+  ctx.state.set(STATE_KEY, { worker, file: shown, readOnly, dirty: target !== undefined && !bytes } satisfies Connection);
   return { path: shown ?? null, readOnly };
 }
 
@@ -117,15 +97,13 @@ export const databaseModule: NativeModule = {
     switch (fn) {
       case 'configure':
         return configure(ctx, args);
-      case 'query': {
-        const conn = connection(ctx);
-        conn.dirty = true;
-        return runQuery(conn.db, sqlArg(args[0]), paramsArg(args[1]));
-      }
+      case 'query':
       case 'exec': {
         const conn = connection(ctx);
+        const sql = sqlArg(args[0]);
+        const params = paramsArg(args[1]);
         conn.dirty = true;
-        return runExec(conn.db, sqlArg(args[0]), paramsArg(args[1]));
+        return conn.worker.call(fn, [sql, params], ctx.signal);
       }
       case 'close':
         await closeConnection(ctx);

@@ -6,13 +6,17 @@
  * here, so one session's disk waits never stall the host's other sessions.
  * Files are opened with O_NOFOLLOW (a link swapped in after the path check is
  * refused rather than followed) and O_NONBLOCK (opening a FIFO in the worktree
- * must not hang a libuv thread); anything but a regular file is refused.
+ * must not hang a libuv thread), in the folder the check approved (anchored.ts:
+ * a folder swapped for a link meanwhile cannot lead outside); anything but a
+ * regular file is refused, and a write to a file with more than one hard link
+ * (it may be a file outside the worktree as well) is refused.
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { ModuleContext, NativeModule } from '../runtime/host/modules';
 import { isReadOnly, readOnlyError } from './capabilities';
 import { argTypeError, codedError, fromNodeError, nodeError } from './errors';
+import { anchored, existsAnchored, inParent, listDir, mkdirAnchored } from './anchored';
 import { resolveInWorktree, type ResolvedPath } from './paths';
 
 /** Bytes one read or write may move: the data is copied into the isolate (and counts against its heap). */
@@ -41,17 +45,23 @@ function dataArg(data: unknown, encoding: BufferEncoding | undefined): Uint8Arra
   throw argTypeError(`The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${data === null ? 'null' : typeof data}`);
 }
 
-async function openChecked({ real, shown }: ResolvedPath, flags: number, syscall: string): Promise<{ handle: FileHandle; size: number }> {
+async function openChecked({ real, shown, root }: ResolvedPath, flags: number, syscall: string): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle;
+  // Truncated only once it is known what was opened.
+  const openFlags = (flags & ~O_TRUNC) | O_NOFOLLOW | O_NONBLOCK;
   try {
-    handle = await open(real, flags | O_NOFOLLOW | O_NONBLOCK, 0o666);
+    handle = anchored()
+      ? await inParent(root, real, shown, syscall, (p) => open(p, openFlags, 0o666))
+      : await open(real, openFlags, 0o666);
   } catch (err) {
-    throw fromNodeError(err, syscall, shown);
+    throw (err as { code?: string }).code === 'INVALID_PATH' ? err : fromNodeError(err, syscall, shown);
   }
   try {
     const st = await handle.stat();
     if (st.isDirectory()) throw nodeError('EISDIR', 'illegal operation on a directory', 'read');
     if (!st.isFile()) throw nodeError('EINVAL', 'not a regular file', syscall, shown);
+    if ((flags & O_WRONLY) && st.nlink > 1) throw nodeError('EMLINK', 'the file has more than one hard link (it may also be a file outside the worktree); refusing to write it', syscall, shown);
+    if (flags & O_TRUNC) await handle.truncate(0);
     return { handle, size: st.size };
   } catch (err) {
     await handle.close();
@@ -107,7 +117,8 @@ async function writeFileSync(ctx: ModuleContext, [file, data, options]: unknown[
 async function existsSync(ctx: ModuleContext, [file]: unknown[]): Promise<boolean> {
   // Like Node, a non-string path is simply "not there"; a path outside the worktree is still refused.
   if (typeof file !== 'string' || file === '' || file.includes('\0')) return false;
-  const { real } = await resolveInWorktree(ctx, file, 'stat');
+  const { real, root } = await resolveInWorktree(ctx, file, 'stat');
+  if (anchored()) return existsAnchored(root, real);
   return stat(real).then(() => true, () => false);
 }
 
@@ -115,7 +126,8 @@ async function readdirSync(ctx: ModuleContext, [dir, options]: unknown[]): Promi
   if (options && typeof options === 'object' && (options as { withFileTypes?: unknown }).withFileTypes) {
     throw codedError('ERR_INVALID_ARG_VALUE', 'readdirSync: withFileTypes is not supported (names only)', 'TypeError');
   }
-  const { real, shown } = await resolveInWorktree(ctx, dir, 'scandir');
+  const { real, shown, root } = await resolveInWorktree(ctx, dir, 'scandir');
+  if (anchored()) return (await listDir(root, real, shown)).sort();
   try {
     // Sorted: the order a directory lists in depends on the file system; scripts should not.
     return (await readdir(real)).sort();
@@ -126,8 +138,12 @@ async function readdirSync(ctx: ModuleContext, [dir, options]: unknown[]): Promi
 
 async function mkdirSync(ctx: ModuleContext, [dir, options]: unknown[]): Promise<undefined> {
   const recursive = !!(options && typeof options === 'object' && (options as { recursive?: unknown }).recursive);
-  const { real, shown } = await resolveInWorktree(ctx, dir, 'mkdir');
+  const { real, shown, root } = await resolveInWorktree(ctx, dir, 'mkdir');
   if (isReadOnly(ctx)) throw readOnlyError('mkdir', shown);
+  if (anchored()) {
+    await mkdirAnchored(root, real, shown, recursive);
+    return undefined;
+  }
   try {
     await mkdir(real, { recursive });
   } catch (err) {

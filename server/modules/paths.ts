@@ -23,6 +23,8 @@ export interface ResolvedPath {
   real: string;
   /** The path as session code wrote it, for messages. */
   shown: string;
+  /** The worktree's real path (what `real` was checked against). */
+  root: string;
 }
 
 /** Linux's own limit on symlinks followed in one lookup. */
@@ -72,7 +74,7 @@ export async function resolveInWorktree(ctx: ModuleContext, input: unknown, sysc
     throw fromNodeError(err, syscall, shown);
   }
   if (!isInside(root, real)) throw invalidPath(shown);
-  return { real, shown };
+  return { real, shown, root };
 }
 
 /**

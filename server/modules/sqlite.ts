@@ -15,6 +15,8 @@ export interface ModuleStatement {
   step(): boolean;
   get(): SqlValue[];
   getColumnNames(): string[];
+  /** The statement's own text, as SQLite split it from a script. */
+  getSQL(): string;
   free(): boolean;
 }
 

@@ -8,7 +8,7 @@ export const ErrorCodes = {
   PARSE_ERROR: { code: -32700, doc: 'body is not JSON' },
   INVALID_REQUEST: { code: -32600, doc: 'not a JSON-RPC request object' },
   METHOD_NOT_FOUND: { code: -32601, doc: 'unknown method' },
-  VALIDATION_ERROR: { code: -32602, doc: 'missing, mistyped, out-of-range or unknown field; malformed id (`details.field` names it)' },
+  VALIDATION_ERROR: { code: -32602, doc: 'missing, mistyped, out-of-range or unknown field; malformed id; a string (or key) with a lone surrogate, which could not be stored exactly (`details.field` names it)' },
   SERVER_NOT_INITIALIZED: { code: -32002, doc: 'request before `initialize`' },
   REQUEST_CANCELLED: { code: -32800, doc: 'the request was cancelled by `$/cancelRequest`' },
   TEMPLATE_NOT_FOUND: { code: 1001, doc: 'no template with that id' },

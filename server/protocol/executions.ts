@@ -34,7 +34,10 @@ export const ExecutionEventNotification = notification('executions/event',
   z.object({ sessionId: Id, executionId: Id, event: Event }),
   'Each event as it happens, to the client that started the execution.', 'serverToClient');
 
+/** A longer answer to `executions/prompt` counts as no answer: `prompt()` returns null (docs/security.md). */
+export const MAX_PROMPT_ANSWER_CHARS = 1024 * 1024;
+
 export const ExecutionsPrompt = request('executions/prompt',
   z.object({ executionId: Id, message: z.string() }),
-  z.object({ value: z.string().nullable() }),
-  '`prompt(message)` in session code; sent only to clients that declared `capabilities.vmSystem.prompt`.', 'serverToClient');
+  z.object({ value: z.string().max(MAX_PROMPT_ANSWER_CHARS).nullable() }),
+  '`prompt(message)` in session code; sent only to clients that declared `capabilities.vmSystem.prompt`. An answer longer than 1 MiB (MAX_PROMPT_ANSWER_CHARS) counts as none: `prompt()` returns null.', 'serverToClient');

@@ -8,3 +8,13 @@ export function encodeFrame(message: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(message), 'utf8');
   return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
 }
+
+/**
+ * The largest frame body either side accepts (64 MiB): a bigger one is
+ * refused before it is buffered — the daemon answers INVALID_REQUEST (id
+ * null) and skips its body; the CLI ends the connection with an error.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** A frame header longer than this (no blank line yet) is not LSP framing. */
+export const MAX_FRAME_HEADER_BYTES = 8 * 1024;

@@ -5,6 +5,7 @@
 export * from './errors';
 export * from './entities';
 export * from './define';
+export * from './well-formed';
 export * from './lifecycle';
 export * from './templates';
 export * from './catalog';

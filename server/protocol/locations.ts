@@ -15,13 +15,35 @@ export function defaultDbPath(env: Record<string, string | undefined>, home: str
 const MAX_SOCKET_PATH = 103;
 
 /**
- * The socket of the daemon that owns `dbPath`: `<db>.sock` when it fits,
- * else a name in `tmpDir` derived from the database path.
+ * The user's private folder for sockets that do not fit beside their
+ * database: `$XDG_RUNTIME_DIR/vm-system`, else `<tmp>/vm-system-<uid>`. The
+ * daemon creates it 0700 and refuses it unless it is a folder of its own user
+ * that no one else may enter; clients check the socket's owner before use
+ * (see docs/security.md).
  */
-export function socketPathFor(dbPath: string, tmpDir: string): string {
+export function privateRunDir(env: Record<string, string | undefined>, tmpDir: string, uid: number): string {
+  if (env.XDG_RUNTIME_DIR) return `${env.XDG_RUNTIME_DIR.replace(/\/+$/, '')}/vm-system`;
+  return `${tmpDir.replace(/\/+$/, '')}/vm-system-${uid}`;
+}
+
+/**
+ * The socket of the daemon that owns `dbPath`: `<db>.sock` when it fits,
+ * else a name in `runDir` (privateRunDir()) derived from the database path.
+ */
+export function socketPathFor(dbPath: string, runDir: string): string {
   const beside = `${dbPath}.sock`;
   if (utf8Length(beside) <= MAX_SOCKET_PATH) return beside;
-  return `${tmpDir.replace(/\/+$/, '')}/vm-system-${fnv1a(dbPath)}.sock`;
+  return `${runDir.replace(/\/+$/, '')}/${fnv1a(dbPath)}.sock`;
+}
+
+/**
+ * The socket of the daemon that owns `dbPath` on this machine, as the daemon,
+ * the CLI and the client derive it: a named pipe on Windows (which has no
+ * socket files), else socketPathFor() with the private run folder.
+ */
+export function daemonSocketPath(dbPath: string, env: Record<string, string | undefined>, tmpDir: string, uid: number, platform: string): string {
+  if (platform === 'win32') return `\\\\.\\pipe\\vm-system-${fnv1a(dbPath.toLowerCase())}`;
+  return socketPathFor(dbPath, privateRunDir(env, tmpDir, uid));
 }
 
 function utf8Length(s: string): number {

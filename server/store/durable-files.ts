@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 
+/** Every file of a database (image, journal, lock) is its user's alone: it holds REPL input and results. */
+export const PRIVATE_FILE = 0o600;
+
 /** Makes a rename or create in `dir` itself durable (the directory entry, not only the file's data). */
 export async function fsyncDir(dir: string): Promise<void> {
   const fh = await fsp.open(dir, 'r');
@@ -25,8 +28,10 @@ export async function fsyncDir(dir: string): Promise<void> {
  */
 export async function writeFileDurably(target: string, chunks: Uint8Array[], afterRename?: () => Promise<void>): Promise<void> {
   const tmp = `${target}.tmp`;
-  const fh = await fsp.open(tmp, 'w');
+  const fh = await fsp.open(tmp, 'w', PRIVATE_FILE);
   try {
+    // An older file of that name keeps its mode through open(): make it private too.
+    await fh.chmod(PRIVATE_FILE);
     for (const chunk of chunks) await writeAll(fh, chunk, -1);
     await fh.sync();
   } catch (err) {

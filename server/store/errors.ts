@@ -12,6 +12,8 @@ export type StoreErrorCode =
   | 'UNSUPPORTED_SCHEMA'
   /** The journal beside the database is damaged before its tail, or does not belong to it. */
   | 'CORRUPT_JOURNAL'
+  /** The path is a symbolic link to nothing: writing would replace the link, not create its target. */
+  | 'DANGLING_LINK'
   /** Writing or syncing failed; nothing written after this is durable. */
   | 'IO_ERROR'
   /** The store was closed. */

@@ -39,7 +39,7 @@ export function acquireDatabaseLock(dbPath: string, info: LockHolder): LockResul
   const nonce = randomUUID();
   const content: LockFile = { pid: info.pid, nonce, acquiredAt: new Date().toISOString(), ...(info.socketPath !== undefined && { socketPath: info.socketPath }) };
   const text = `${JSON.stringify(content)}\n`;
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: 0o700 });
 
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
@@ -61,7 +61,7 @@ export function acquireDatabaseLock(dbPath: string, info: LockHolder): LockResul
 
 function tryCreate(lockPath: string, text: string): boolean {
   const tmp = `${lockPath}.${process.pid}.${randomUUID()}.tmp`;
-  fs.writeFileSync(tmp, text, { mode: 0o644 });
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
   try {
     fs.linkSync(tmp, lockPath);
     return true;
@@ -79,7 +79,7 @@ function tryCreate(lockPath: string, text: string): boolean {
 function createExclusive(lockPath: string, text: string): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(lockPath, 'wx', 0o644);
+    fd = fs.openSync(lockPath, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
@@ -129,7 +129,7 @@ function removeIfUnchanged(lockPath: string, expected: string): boolean {
   const mutex = `${lockPath}.takeover`;
   let fd: number;
   try {
-    fd = fs.openSync(mutex, 'wx', 0o644);
+    fd = fs.openSync(mutex, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     try {

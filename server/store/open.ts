@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from './connection';
-import { resolveDbPath, writeFileDurably } from './durable-files';
+import { PRIVATE_FILE, resolveDbPath, writeFileDurably } from './durable-files';
 import { StoreError } from './errors';
 import { Journal } from './journal';
 import { FORMAT_VERSION, HEADER_SIZE, checkHeader as checkJournalHeader, crc32, imageIdentity, isPreallocated, scanRecords, type ScannedRecord } from './journal-format';
@@ -36,6 +36,7 @@ export async function openStore(options: OpenStoreOptions): Promise<SqliteStore>
   const log = options.log ?? (() => undefined);
   const dbPath = resolveDbPath(options.path);
   const journalPath = `${dbPath}.journal`;
+  refuseDanglingLink(dbPath);
   const SQL = await loadSqlJs();
 
   const bytes = readIfPresent(dbPath);
@@ -67,6 +68,8 @@ export async function openStore(options: OpenStoreOptions): Promise<SqliteStore>
       : await openExisting(conn, bytes!, dbPath, journalPath, journalBytes, log);
     // Leftovers of an interrupted checkpoint or rotation; the real files are intact.
     for (const leftover of [`${dbPath}.tmp`, `${journalPath}.tmp`]) fs.rmSync(leftover, { force: true });
+    // Files of an older version may have been made with the umask's mode.
+    for (const file of [dbPath, journalPath]) fs.chmodSync(file, PRIVATE_FILE);
     return new SqliteStore({ ...state, path: dbPath, conn, checkpointBytes: options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES, log });
   } catch (err) {
     conn.close();
@@ -86,7 +89,7 @@ async function createFresh(conn: Connection, dbPath: string, journalPath: string
     fs.renameSync(journalPath, aside);
     log(`store: warning: ${journalPath} had no database image to apply to; moved it to ${aside}`);
   }
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   const image = conn.exportImage();
   await writeFileDurably(dbPath, [image]);
   return { journal: await Journal.create(journalPath, dbId, 0, imageIdentity(image)), lsn: 0, imageLsn: 0, schemaDirty: false };
@@ -183,4 +186,13 @@ function readIfPresent(file: string): Buffer | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** resolveDbPath follows every link it can: a link still there points at nothing (or loops). */
+function refuseDanglingLink(dbPath: string): void {
+  let isLink = false;
+  try {
+    isLink = fs.lstatSync(dbPath).isSymbolicLink();
+  } catch { /* missing: it will be created */ }
+  if (isLink) throw new StoreError('DANGLING_LINK', `${dbPath} is a symbolic link to a file that does not exist; refusing to replace the link. The link was not modified.`, dbPath);
 }

@@ -4,10 +4,11 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { Readable, Writable } from 'node:stream';
 import {
-  ExecutionEventNotification, ExecutionsPrompt, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
+  ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
   type ResultOf,
 } from '../protocol';
 import { toResponseError, wireError } from './error-mapper';
+import { FrameLimiter } from './frame-limit';
 import { FrameWriter } from './frame-writer';
 import type { RequestContext, Route } from './routes';
 import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, strictJsonDecoder, type BadMessageParams } from './wire-decoder';
@@ -31,7 +32,17 @@ export interface ConnectionHost {
  */
 export function serveClient(input: Readable, output: Writable, host: ConnectionHost, owner: boolean): MessageConnection {
   const writer = new FrameWriter(output);
-  const connection = createMessageConnection(new StreamMessageReader(input, { contentTypeDecoder: strictJsonDecoder }), writer);
+  // Frames above MAX_FRAME_BYTES are refused before anything buffers them; broken framing ends the connection.
+  const limited = new FrameLimiter((message) => sendBad('INVALID_REQUEST', { id: null, message }));
+  limited.on('error', (error) => {
+    host.log(`connection: ${error.message}`);
+    input.destroy();
+  });
+  input.pipe(limited);
+  // pipe() passes on only a clean end: a connection reset must end the reader too.
+  input.on('error', (error) => host.log(`connection: ${error.message}`));
+  input.once('close', () => { if (!limited.writableEnded) limited.end(); });
+  const connection = createMessageConnection(new StreamMessageReader(limited, { contentTypeDecoder: strictJsonDecoder }), writer);
   let initialized = false;
   let shuttingDown = false;
   let shutdownDone: Promise<void> | undefined;
@@ -83,6 +94,8 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
       const route = host.routes.get(method);
       if (!route) throw wireError('METHOD_NOT_FOUND', `unknown method ${method}`, { method });
       if (shuttingDown) throw wireError('INVALID_REQUEST', 'the server is shutting down');
+      const illFormed = illFormedField(params);
+      if (illFormed) throw wireError('VALIDATION_ERROR', `${illFormed}: a string with a lone surrogate (ill-formed UTF-16) cannot be stored exactly; refused`, { field: illFormed });
       const valid = route.def.params.parse(params);
       return await route.handle(valid, ctxFor(token));
     } catch (error) {

@@ -11,7 +11,11 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { tempDir } from './daemon';
 
-export interface FakePackage { name: string; version: string; files: Record<string, string>; corruptIntegrity?: boolean }
+export interface FakePackage {
+  name: string; version: string; files: Record<string, string>; corruptIntegrity?: boolean;
+  /** Where the metadata says the tarball is (default: this registry). */
+  tarballOrigin?: string;
+}
 
 export async function startFakeRegistry(packages: FakePackage[]): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const tarballs = new Map<string, Buffer>();
@@ -38,7 +42,7 @@ export async function startFakeRegistry(packages: FakePackage[]): Promise<{ url:
       if (!bytes || !pkg) { res.writeHead(404).end('{}'); return; }
       const digest = createHash('sha512').update(pkg.corruptIntegrity ? Buffer.from('other') : bytes).digest('base64');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ name: pkg.name, version: pkg.version, dist: { tarball: `${base}/tarballs/${encodeURIComponent(key)}.tgz`, integrity: `sha512-${digest}` } }));
+      res.end(JSON.stringify({ name: pkg.name, version: pkg.version, dist: { tarball: `${pkg.tarballOrigin ?? base}/tarballs/${encodeURIComponent(key)}.tgz`, integrity: `sha512-${digest}` } }));
       return;
     }
     if (tgz && tarballs.has(decodeURIComponent(tgz[1]))) {

@@ -5,6 +5,8 @@ import { CLI, tempDir } from './daemon';
 
 export interface RawDaemon {
   send(body: string): void;
+  /** Raw bytes, framing included (or not). */
+  write(data: string | Buffer): void;
   /** Next decoded response/notification body. */
   next(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -29,6 +31,9 @@ export function startRawDaemon(): RawDaemon {
     }
   });
   return {
+    write(data) {
+      proc.stdin.write(data);
+    },
     send(body) {
       proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },

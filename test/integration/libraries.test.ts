@@ -10,7 +10,7 @@ const FAKE_LODASH = '(function (root) { root._ = { VERSION: "fake-4.17.21", chun
 
 test('libraries/install fetches, verifies and caches; a template with the library loads it', async () => {
   const registry = await startFakeRegistry([{ name: 'lodash', version: '4.17.21', files: { 'lodash.min.js': FAKE_LODASH, 'package.json': '{}' } }]);
-  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url, VM_SYSTEM_LIBRARY_PINS: 'ignore' } });
   try {
     const progress: unknown[] = [];
     d.connection.onNotification('$/progress', (p) => progress.push(p));
@@ -42,7 +42,7 @@ test('sessions of a library template started from a ready spare are fresh, their
     { name: 'lodash', version: '4.17.21', files: { 'lodash.min.js': FAKE_LODASH, 'package.json': '{}' } },
     { name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = function () { return "fake-dayjs"; };', 'package.json': '{}' } },
   ]);
-  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url, VM_SYSTEM_LIBRARY_PINS: 'ignore' } });
   try {
     await d.call(P.LibrariesInstall, { names: ['lodash', 'dayjs'] });
     const t = await d.call(P.TemplatesCreate, { name: 'spare-lodash' });
@@ -78,7 +78,7 @@ test('sessions of a library template started from a ready spare are fresh, their
 
 test('a tarball that fails its integrity check is refused and nothing is cached', async () => {
   const registry = await startFakeRegistry([{ name: 'dayjs', version: '1.11.13', files: { 'dayjs.min.js': 'this.dayjs = 1' }, corruptIntegrity: true }]);
-  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url } });
+  const d = await startDaemon({ env: { VM_SYSTEM_REGISTRY: registry.url, VM_SYSTEM_LIBRARY_PINS: 'ignore' } });
   try {
     const { code, error } = await errorOf(d.call(P.LibrariesInstall, { names: ['dayjs'] }));
     assert.equal(code, 'LIBRARY_FETCH_FAILED');

@@ -115,6 +115,8 @@ class ModuleGraph {
     } else {
       for (const root of resolver.roots) bases.push(path.resolve(this.worktree, root, specifier));
     }
+    // Refused before anything is looked up: whether a file outside exists must not show in the answer.
+    if (bases.some((base) => !isInside(this.worktree, base))) throw new ImportRefused(`import '${specifier}' resolves outside the worktree`);
     this.rootReal ??= await realpath(this.worktree);
     for (const base of bases) {
       const candidates = [base, ...resolver.extensions.map((e) => base + e), ...resolver.extensions.map((e) => path.join(base, `index${e}`))];

@@ -296,7 +296,7 @@ export class IsolateSession implements ExecutionHost {
       const env = file ? JSON.stringify(exec.request.env ?? {}) : '';
       // Synchronous on purpose: begin only stores the copied args/env (no user code), and an async
       // call costs a hop to the isolate's thread and back on every execution.
-      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env], { timeout: exec.callTimeout() }));
+      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env, exec.request.limits.maxOutputKb * 1024], { timeout: exec.callTimeout() }));
       const result = prepared.source.module
         ? await runModule(this, exec, prepared.source)
         : await this.runScript(exec, prepared.source);

@@ -20,6 +20,7 @@ import { URL, URLSearchParams } from './url';
 import { harden } from './harden';
 import { complete } from './complete';
 import { setInspectStyle } from './inspect';
+import { checkPromptMessage, clip, outgoingArgs } from './outgoing';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
@@ -35,11 +36,17 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
   // Uncaught errors are reported once per turn: the host ends the execution with the first.
   const uncaught = (e: RawException) => bridge.uncaught(e);
   const timers = createTimers(bridge, uncaught);
+  // Console text above the execution's output limit ends it anyway: the host gets just enough of it to see that.
+  let maxTextChars = Infinity;
+  const consoleBridge: HostBridge = {
+    emit: (level, text, path, line, column) => bridge.emit(level, clip(text, maxTextChars), path, line, column),
+    wake: bridge.wake, settled: bridge.settled, uncaught: bridge.uncaught,
+  };
 
   const define = (name: string, value: unknown) =>
     P.ObjectDefineProperty(P.G, name, { value, writable: true, enumerable: false, configurable: true });
 
-  define('console', createConsole(bridge, config.console));
+  define('console', createConsole(consoleBridge, config.console));
   for (const [name, fn] of Object.entries(timers.globals)) define(name, fn);
   define('structuredClone', structuredClone);
   define('TextEncoder', TextEncoder);
@@ -52,6 +59,7 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
   define('global', P.G);
   define('prompt', function prompt(message?: unknown): string | null {
     const text = message === undefined ? '' : P.StringCtor(message);
+    checkPromptMessage(text);
     // Blocks this isolate (not the host) until the host's promise settles.
     const answer = promptRef.applySyncPromise(undefined, [text], { arguments: { copy: true } });
     return typeof answer === 'string' ? answer : null;
@@ -59,8 +67,9 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
   define('require', makeRequire(moduleRef, config.modules));
 
   return {
-    begin(argsJson, envJson) {
+    begin(argsJson, envJson, maxText) {
       timers.reset();
+      maxTextChars = maxText;
       if (argsJson !== '') define('__ARGS__', P.JSONParse(argsJson));
       if (envJson !== '') define('__ENV__', P.JSONParse(envJson));
     },
@@ -97,7 +106,7 @@ function makeRequire(moduleRef: SyncPromiseRef, modules: Record<string, string[]
     for (const fn of functions) {
       api[fn] = function (...args: unknown[]) {
         try {
-          return moduleRef.applySyncPromise(undefined, [key, fn, args], { arguments: { copy: true } });
+          return moduleRef.applySyncPromise(undefined, [key, fn, outgoingArgs(args, `${key}.${fn}`)], { arguments: { copy: true } });
         } catch (error) {
           // Only name and message cross the boundary; module messages start with
           // their code (`ENOENT: …`, `INVALID_PATH: …`), so `e.code` works as in Node.

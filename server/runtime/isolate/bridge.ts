@@ -51,8 +51,11 @@ export interface InspectStyle {
 export interface CompletionEntry { label: string; kind: string }
 
 export interface Controller {
-  /** Before an execution: run-file arguments as JSON (or '' to leave `__ARGS__`/`__ENV__` as they are). */
-  begin(argsJson: string, envJson: string): void;
+  /**
+   * Before an execution: run-file arguments as JSON (or '' to leave `__ARGS__`/`__ENV__` as they are),
+   * and the most console text one call may hand the host (the execution's maxOutputKb in characters).
+   */
+  begin(argsJson: string, envJson: string, maxTextChars: number): void;
   /** The completion value of the script; promises are awaited and reported through `settled`. */
   settle(value: unknown): SettleResult;
   /** The alarm rang: runs the due timers; answers the next delay, or -1 when none is left. */

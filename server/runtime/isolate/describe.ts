@@ -8,6 +8,7 @@ import * as P from './primordials';
 import * as T from './types';
 import { inspect } from './inspect';
 import type { RawException, RawValue } from './bridge';
+import { clip, MAX_ERROR_TEXT_CHARS } from './outgoing';
 
 /** json is left out past these sizes. */
 const JSON_MAX_NODES = 10000;
@@ -147,8 +148,8 @@ export function describeError(error: unknown): RawException {
     try { message = str(e.message, ''); } catch { /* a throwing getter */ }
     try { stack = str(e.stack, ''); } catch { /* a throwing getter */ }
     if (stack === '') stack = message ? `${name}: ${message}` : name;
-    return { name, message, stack };
+    return { name: clip(name, 1000), message: clip(message, MAX_ERROR_TEXT_CHARS), stack: clip(stack, MAX_ERROR_TEXT_CHARS) };
   }
   const text = safeInspect(error);
-  return { name: 'Uncaught', message: text, stack: `Uncaught ${text}` };
+  return { name: 'Uncaught', message: clip(text, MAX_ERROR_TEXT_CHARS), stack: clip(`Uncaught ${text}`, MAX_ERROR_TEXT_CHARS) };
 }

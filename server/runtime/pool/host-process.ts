@@ -8,6 +8,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ExecOutcome, ExecRequest, ExecSink } from '../../core/ports';
+import { MAX_PROMPT_ANSWER_CHARS } from '../../protocol';
+import { hostEnvironment } from './host-env';
 import type { DaemonToHost, HostBatch, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
 
 export class HostRequestError extends Error {
@@ -46,6 +48,7 @@ export class HostProcess {
   constructor(private readonly opts: HostProcessOptions) {
     this.child = fork(opts.hostScript, [], {
       execArgv: opts.execArgv,
+      env: hostEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -162,7 +165,11 @@ export class HostProcess {
         const run = this.running.get(m.executionId);
         const answer = run ? Promise.resolve().then(() => run.sink.prompt(m.message)) : Promise.resolve(null);
         answer.then(
-          (value) => this.post({ type: 'promptReply', promptId: m.promptId, value: typeof value === 'string' ? value : null }),
+          (value) => {
+            const fits = typeof value === 'string' && value.length <= MAX_PROMPT_ANSWER_CHARS;
+            if (typeof value === 'string' && !fits) this.opts.log(`runtime: a prompt answer of ${value.length} characters exceeds ${MAX_PROMPT_ANSWER_CHARS}; prompt() gets null`);
+            this.post({ type: 'promptReply', promptId: m.promptId, value: fits ? value : null });
+          },
           () => this.post({ type: 'promptReply', promptId: m.promptId, value: null }),
         );
         return;
