@@ -15,6 +15,7 @@ import type { ReplEvaluator } from './evaluator';
 import { HISTORY_SIZE, loadHistory, saveHistory } from './history';
 import { isIncomplete } from './incomplete';
 import { editable, interceptKeys, type Key } from './keys';
+import { PreviewLine } from './preview';
 import { ReverseSearch } from './reverse-search';
 
 const PROMPT = '> ';
@@ -66,7 +67,8 @@ export function runInteractive(evaluator: ReplEvaluator, options: InteractiveOpt
   const prompt = (): void => {
     if (closing) return;
     rl.setPrompt(currentPrompt());
-    rl.prompt();
+    // Editor mode has no prompt to draw: the next line simply follows.
+    if (!editor) rl.prompt();
   };
 
   const inputs: string[] = [];
@@ -147,14 +149,23 @@ export function runInteractive(evaluator: ReplEvaluator, options: InteractiveOpt
   };
 
   const search = new ReverseSearch(line, () => rl.setPrompt(currentPrompt()));
+  const preview = new PreviewLine(rl, process.stdout, options.client, options.session.id, paint);
+  /** What the preview shows the value of: a complete expression typed at the prompt, nothing else. */
+  const previewable = (): string | undefined => {
+    if (closing || editor || search.active || cancelQuestion || evaluator.busy || queue.length > 0) return undefined;
+    const code = buffer === '' ? line.line : `${buffer}\n${line.line}`;
+    if (code.trim() === '' || (buffer === '' && parseDotCommand(code)) || isIncomplete(code)) return undefined;
+    return code;
+  };
   interceptKeys(rl, [
+    () => { preview.clear(); return false; },
     search.onKey,
     (_s: string | undefined, key: Key) => {
       if (!(editor && key.ctrl && key.name === 'd')) return false;
       finishEditor();
       return true;
     },
-  ]);
+  ], () => preview.update(previewable()));
 
   const clearLine = (): void => {
     line.line = '';

@@ -23,13 +23,13 @@ export interface EditableLine {
 
 export const editable = (rl: readline.Interface): EditableLine => rl as unknown as EditableLine;
 
-/** Puts `handlers` (first that takes a key wins) in front of readline's own key handling. */
-export function interceptKeys(rl: readline.Interface, handlers: readonly KeyHandler[]): void {
+/** Puts `handlers` (first that takes a key wins) in front of readline's own key handling; `after` runs once a key was handled. */
+export function interceptKeys(rl: readline.Interface, handlers: readonly KeyHandler[], after: () => void = () => undefined): void {
   const tty = rl as unknown as { _ttyWrite(s: string | undefined, key: Key | undefined): void };
   const readlineKeys = tty._ttyWrite.bind(rl);
   tty._ttyWrite = (s, key) => {
-    if (key && handlers.some((h) => h(s, key))) return;
-    readlineKeys(s, key);
+    if (!key || !handlers.some((h) => h(s, key))) readlineKeys(s, key);
+    after();
   };
 }
 

@@ -179,7 +179,7 @@ test('Ctrl-R searches the persisted history backwards; Enter runs the match, Esc
   await p.type(ESC, /> half typed$/);
   await p.type(`${CTRL_R}1 +`, /\(reverse-i-search\)'1 \+': 1 \+ 1$/);
   await p.type(CTRL_G, /> half typed$/);
-  await p.type(`${CTRL_C}${CTRL_R}zz`, /\(failed reverse-i-search\)'zz': $/);
+  await p.type(`${CTRL_C}${CTRL_R}#%`, /\(failed reverse-i-search\)'#%': $/);
   await p.type('\x7f\x7f', /\(reverse-i-search\)'': $/);
   // Ctrl-R on an empty search repeats the last one, and another key takes the match for editing.
   await p.type(CTRL_R, /\(reverse-i-search\)'1 \+': 1 \+ 1$/);
@@ -197,5 +197,22 @@ test('Ctrl-C on a running loop prints one line', async () => {
   await p.waitFor(/\n> $/, { from });
   assert.equal(p.text().slice(from), '[vm-system] Execution cancelled\n> ', 'one message, the execution\'s own');
   assert.match(await p.type('1 + 1\r', /\n> $/), /2/, 'the session goes on');
+  await leave(p);
+});
+
+test('the eager preview stays silent on a daemon without sessions/preview (METHOD_NOT_FOUND)', async () => {
+  const p = await repl(worktree());
+  await p.type('var seven = 7\r', /\n> $/);
+  await new Promise((r) => setTimeout(r, 200));
+  const from = { raw: p.raw().length, text: p.text().length };
+  for (const key of 'seven * 6') {
+    p.write(key);
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(p.text().slice(from.text), 'seven * 6', 'only the typed characters: no preview, no error');
+  assert.doesNotMatch(p.raw().slice(from.raw), /\n/, 'nothing drawn on the row below');
+  assert.match(await p.type('\r', /\n> $/), /^\n42\n> $/);
+  assert.match(await p.type('seven + 1\r', /\n> $/), /\n8\n> $/, 'the REPL goes on');
   await leave(p);
 });
