@@ -36,6 +36,7 @@ type Item = { line: string } | { editorEnd: string };
 /** Resolves when the user leaves. */
 export function runInteractive(evaluator: ReplEvaluator, options: InteractiveOptions): Promise<void> {
   const { paint } = options;
+  const mainPrompt = paint.enabled ? paint.cyan(PROMPT) : PROMPT;
   /** The unfinished statement typed so far. */
   let buffer = '';
   /** The lines of `.editor` mode, while it lasts. */
@@ -44,7 +45,7 @@ export function runInteractive(evaluator: ReplEvaluator, options: InteractiveOpt
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdout.isTTY === true,
-    prompt: paint.enabled ? paint.cyan(PROMPT) : PROMPT,
+    prompt: mainPrompt,
     history: loadHistory(options.historyFile),
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
@@ -63,7 +64,7 @@ export function runInteractive(evaluator: ReplEvaluator, options: InteractiveOpt
   let interrupts = 0;
   let cancelQuestion: (() => void) | undefined;
 
-  const currentPrompt = (): string => editor ? '' : buffer ? CONTINUE : (paint.enabled ? paint.cyan(PROMPT) : PROMPT);
+  const currentPrompt = (): string => editor ? '' : buffer ? CONTINUE : mainPrompt;
   const prompt = (): void => {
     if (closing) return;
     rl.setPrompt(currentPrompt());
@@ -85,7 +86,7 @@ export function runInteractive(evaluator: ReplEvaluator, options: InteractiveOpt
     run,
     echo: (code) => {
       const [first, ...rest] = code.split('\n');
-      process.stdout.write(`${PROMPT}${first}\n${rest.map((l) => `${CONTINUE}${l}\n`).join('')}`);
+      process.stdout.write(`${mainPrompt}${first}\n${rest.map((l) => `${CONTINUE}${l}\n`).join('')}`);
     },
     confirm: (question) => new Promise<boolean>((resolve) => {
       const abort = new AbortController();
