@@ -21,7 +21,15 @@ const CODE_FAILURES = new Set(['OUTPUT_LIMIT_EXCEEDED', 'REQUEST_CANCELLED']);
 export async function execute(
   client: DaemonClient,
   send: (token: CancellationToken) => Promise<ExecutionWithEvents>,
-  options: { json: boolean; printer: EventPrinter; cancel: CancellationTokenSource },
+  options: {
+    json: boolean; printer: EventPrinter; cancel: CancellationTokenSource;
+    /**
+     * A cancel reported once, by the execution's own `[vm-system] Execution
+     * cancelled` line (the interactive REPL); otherwise (run, exec: scripts
+     * read it) the error code follows on stderr too.
+     */
+    cancelLineOnly?: boolean;
+  },
 ): Promise<Outcome> {
   try {
     const execution = await send(options.cancel.token);
@@ -31,8 +39,10 @@ export async function execute(
   } catch (error) {
     const code = errorCodeOf(error);
     if (!code || !CODE_FAILURES.has(code)) throw error;
-    process.stderr.write(`vm-system: ${code}: ${(error as Error).message}\n`);
     const executionId = (error as { data?: { details?: { executionId?: unknown } } }).data?.details?.executionId;
+    if (code === 'REQUEST_CANCELLED' && options.cancelLineOnly && !options.json && typeof executionId === 'string'
+      && await printedItsEnd(client, options.printer, executionId)) return { exit: EXIT.CODE_FAILED };
+    process.stderr.write(`vm-system: ${code}: ${(error as Error).message}\n`);
     if (options.json && typeof executionId === 'string') {
       // The partial execution stays queryable: it is the result.
       const execution = await client.call(ExecutionsGet, { executionId }).catch(() => undefined);
@@ -41,6 +51,14 @@ export async function execute(
     }
     return { exit: EXIT.CODE_FAILED };
   }
+}
+
+/** Prints what was not streamed of a cancelled execution; true when its `system` line (the cancel) is among what was printed. */
+async function printedItsEnd(client: DaemonClient, printer: EventPrinter, executionId: string): Promise<boolean> {
+  const afterSeq = printer.lastPrinted(executionId)?.seq ?? 0;
+  const page = await client.call(ExecutionsEvents, { executionId, afterSeq, limit: 10000 }).catch(() => undefined);
+  for (const event of page?.events ?? []) printer.print(event);
+  return printer.lastPrinted(executionId)?.type === 'system';
 }
 
 export { CancellationTokenSource };

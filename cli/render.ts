@@ -73,13 +73,17 @@ function colorValue(paint: Paint, p: ValuePayload): string {
 
 /** Renders each event once, whether it came as a notification or in the final answer. */
 export class EventPrinter {
-  private readonly lastSeq = new Map<string, number>();
+  private readonly last = new Map<string, Event>();
   constructor(private readonly out: Out, private readonly options: RenderOptions = {}) {}
 
   print(event: Event): void {
-    const last = this.lastSeq.get(event.executionId) ?? 0;
-    if (event.seq <= last) return;
-    this.lastSeq.set(event.executionId, event.seq);
+    if (event.seq <= (this.last.get(event.executionId)?.seq ?? 0)) return;
+    this.last.set(event.executionId, event);
     renderEvent(event, this.out, this.options);
+  }
+
+  /** The last event printed of an execution. */
+  lastPrinted(executionId: string): Event | undefined {
+    return this.last.get(executionId);
   }
 }

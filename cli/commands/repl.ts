@@ -13,7 +13,7 @@ import { openSessionScope, sessionOption, templateOption } from '../session-scop
 export function registerRepl(program: Command): void {
   program.command('repl')
     .summary('interactive REPL on a session (piped stdin works too)')
-    .description('interactive REPL on a session (history, multi-line input, Tab completion, Ctrl-C cancels, .exit or Ctrl-D leaves); with piped stdin it evaluates line by line and prints the results')
+    .description('interactive REPL on a session (history with Ctrl-R search, multi-line input, .editor, .save/.load FILE, .clear, Tab completion, Ctrl-C cancels, .exit or Ctrl-D leaves; .help lists it all); with piped stdin it evaluates line by line and prints the results')
     .addOption(sessionOption())
     .addOption(templateOption())
     .action(async (opts: { session?: string; template: string }, cmd: Command) => {

@@ -26,7 +26,7 @@ export class ReplEvaluator {
     try {
       const outcome = await execute(this.client,
         (token) => this.client.call(ExecutionsRepl, { sessionId: this.sessionId, input, queue: true }, token),
-        { json: this.json, printer: this.printer, cancel });
+        { json: this.json, printer: this.printer, cancel, cancelLineOnly: true });
       return outcome.exit;
     } catch (error) {
       if (error instanceof CliExit) throw error;

@@ -18,3 +18,16 @@ export function isIncomplete(code: string): boolean {
     return typeof pos === 'number' && pos >= code.length;
   }
 }
+
+/** Text cut into REPL inputs as if typed line by line (what `.load` runs): blank lines between statements skipped, an unfinished tail kept. */
+export function splitInputs(text: string): string[] {
+  const inputs: string[] = [];
+  let buffer = '';
+  for (const line of text.split(/\r?\n/)) {
+    if (buffer === '' && line.trim() === '') continue;
+    buffer = buffer === '' ? line : `${buffer}\n${line}`;
+    if (!isIncomplete(buffer)) { inputs.push(buffer); buffer = ''; }
+  }
+  if (buffer.trim() !== '') inputs.push(buffer);
+  return inputs;
+}
