@@ -4,7 +4,7 @@
  * server/runtime and server/files (see createCore).
  */
 import type {
-  Capability, CompletionItem, ConsolePayload, Event, ExceptionPayload, Execution, ExecutionKind,
+  Capability, CompletionItem, ConsolePayload, DisplayPayload, Event, ExceptionPayload, Execution, ExecutionKind,
   Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, SystemPayload, Template,
   TemplateDetail, ValuePayload,
 } from '../protocol';
@@ -113,7 +113,8 @@ export type RuntimeEvent =
   | { type: 'console'; ts: string; payload: ConsolePayload }
   | { type: 'value'; ts: string; payload: ValuePayload }
   | { type: 'exception'; ts: string; payload: ExceptionPayload }
-  | { type: 'system'; ts: string; payload: SystemPayload };
+  | { type: 'system'; ts: string; payload: SystemPayload }
+  | { type: 'display'; ts: string; payload: DisplayPayload };
 
 export interface ExecSink {
   /** Called in order, as events happen; never synchronously from within `execute()`. */

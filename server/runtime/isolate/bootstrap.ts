@@ -8,11 +8,12 @@
  *
  * Installed globals: console, setTimeout & co, queueMicrotask,
  * structuredClone, TextEncoder, TextDecoder, URL, URLSearchParams, atob,
- * btoa, DOMException, prompt, require, global.
+ * btoa, DOMException, prompt, require, global, display.
  */
 import * as P from './primordials';
 import type { Controller, HostBridge, InstallConfig, RawException } from './bridge';
 import { createConsole } from './console';
+import { createDisplay } from './display';
 import { createTimers } from './timers';
 import { describeError, describeValue } from './describe';
 import { DOMException, TextDecoder, TextEncoder, atob, btoa, structuredClone } from './web';
@@ -38,6 +39,7 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     P.ObjectDefineProperty(P.G, name, { value, writable: true, enumerable: false, configurable: true });
 
   define('console', createConsole(bridge, config.console));
+  define('display', createDisplay(bridge));
   for (const [name, fn] of Object.entries(timers.globals)) define(name, fn);
   define('structuredClone', structuredClone);
   define('TextEncoder', TextEncoder);

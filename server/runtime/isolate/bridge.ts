@@ -20,6 +20,11 @@ export type SettleResult =
 export interface HostBridge {
   /** A console call. Answers false when the execution is being stopped (further output is dropped). */
   emit(level: string, text: string, path: string, line: number, column: number): boolean;
+  /**
+   * A `display` bundle, checked in the isolate (isolate/display.ts): its data and
+   * metadata ('' for none) as JSON. Answers false when the execution is being stopped.
+   */
+  display(dataJson: string, metadataJson: string): boolean;
   /** Sets the session's timer alarm to ring in `delay` ms (-1: no timer is pending). */
   wake(delay: number): void;
   /** The awaited result of the execution settled. */
