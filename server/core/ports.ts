@@ -73,6 +73,11 @@ export interface FilesPort {
   checkRelativePath(path: string): { ok: true; normalized: string } | { ok: false; message: string };
   /** Resolves a worktree-relative path to an existing regular file inside the worktree (symlinks followed and checked). */
   resolveFile(worktreePath: string, relativePath: string): PathCheck;
+  /**
+   * Like resolveFile, for a file whose text the caller supplies: it need not
+   * exist, but the folder it would be in must resolve inside the worktree.
+   */
+  resolveTarget(worktreePath: string, relativePath: string): PathCheck;
   /** The worktree's git HEAD commit, or "" when it is not a git checkout. */
   gitHead(worktreePath: string): string;
 }
@@ -99,6 +104,8 @@ export interface ExecRequest {
   code?: string;
   /** Worktree-relative path (kinds `run_file`, `startup`), already checked by the core. */
   path?: string;
+  /** The text to run as if `path` held it (an editor's unsaved buffer); the file is not read then. */
+  content?: string;
   args: Record<string, unknown>;
   env: Record<string, unknown>;
   limits: Limits;

@@ -1,6 +1,7 @@
 /**
  * What to compile for an execution: REPL input (rewritten for top-level
- * await, see repl-rewrite.ts) or a worktree file read here in the host
+ * await, see repl-rewrite.ts) or a worktree file read here in the host (or
+ * the text the client supplied for it: unsaved editor text)
  * (TypeScript transpiled by esbuild, with its source map kept so stack
  * positions can be mapped back). Script names are worktree-relative paths for
  * files and `<repl>` for REPL input: never an absolute host path.
@@ -61,10 +62,14 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
   }
   const rel = (request.path ?? '').split(path.sep).join('/');
   let text: string;
-  try {
-    text = await readFile(path.resolve(worktreePath, rel), 'utf8');
-  } catch (err) {
-    return { ok: false, error: fileError('Error', `Cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, rel) };
+  if (request.content !== undefined) {
+    text = request.content;
+  } else {
+    try {
+      text = await readFile(path.resolve(worktreePath, rel), 'utf8');
+    } catch (err) {
+      return { ok: false, error: fileError('Error', `Cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, rel) };
+    }
   }
   const module = isModuleFile(rel, request.runtime.esm);
   if (TS_EXTENSIONS.has(path.extname(rel))) {
@@ -73,6 +78,8 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
       text = out.code;
       if (out.map) maps.set(rel, out.map);
     } catch (err) {
+      // The error's positions are the source's own: a map of an earlier version must not move them.
+      maps.delete(rel);
       const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors?.[0];
       const loc = first?.location;
       const error = fileError('SyntaxError', first?.text ?? (err as Error).message, loc ? `${rel}:${loc.line}:${loc.column + 1}` : rel);
