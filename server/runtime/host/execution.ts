@@ -95,6 +95,18 @@ export class Execution {
     this.controller?.abort(ENDED);
   }
 
+  /** The exception the execution failed with, unless it was stopped or its isolate died. */
+  get exception(): ExceptionPayload | undefined {
+    return this.stopInfo || this.crashed || this.refused ? undefined : this.failure;
+  }
+
+  /** A message of the runtime itself (`_` assignment): a `system` event, level info, counted like any event. */
+  onNotice(message: string): boolean {
+    if (!this.admit(0)) return false;
+    this.emit({ type: 'system', ts: now(), payload: { level: 'info', message } });
+    return true;
+  }
+
   /** True once the execution is ending: no further calls into the isolate are made for it. */
   get stopping(): boolean {
     return this.finished || this.stopInfo !== undefined || this.failure !== undefined || this.crashed !== undefined;

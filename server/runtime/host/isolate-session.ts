@@ -11,6 +11,7 @@
  * bootstrap's closure; neither is ever visible to session code.
  */
 import ivm from 'isolated-vm';
+import { randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
 import type { CompletionItem } from '../../protocol';
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
@@ -44,7 +45,7 @@ export interface SessionDeps {
 }
 
 interface ControllerRefs {
-  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; complete: ivm.Reference;
+  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; complete: ivm.Reference; rememberError: ivm.Reference;
 }
 
 const BOOT_TIMEOUT_MS = 5000;
@@ -75,6 +76,8 @@ export class IsolateSession implements ExecutionHost {
   /** Pending prompt() answers; released (null) when an execution stops. */
   readonly prompts = new Set<(value: string | null) => void>();
   private readonly moduleState = new Map<string, unknown>();
+  /** The hidden global REPL input reports what it throws to (`_error`); random so session code does not stumble on it. */
+  private readonly rememberName = `__vmsRemember_${randomBytes(8).toString('hex')}`;
 
   private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
@@ -108,13 +111,14 @@ export class IsolateSession implements ExecutionHost {
     const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
-    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules) };
+    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), rememberName: this.rememberName };
     const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
     const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;
     this.ctl = {
       begin: await get('begin'), settle: await get('settle'), fire: await get('fire'), complete: await get('complete'),
+      rememberError: await get('rememberError'),
     };
     install.release();
     controller.release();
@@ -274,12 +278,14 @@ export class IsolateSession implements ExecutionHost {
   }
 
   private async run(exec: Execution): Promise<void> {
+    let catches = false;
     try {
-      const prepared = await prepareSource(exec.request, this.spec.worktreePath, this.sourceMaps);
+      const prepared = await prepareSource(exec.request, this.spec.worktreePath, this.sourceMaps, this.rememberName);
       if (!prepared.ok) {
         exec.onError(prepared.error);
         return;
       }
+      catches = prepared.source.catches === true;
       // The limits apply to the code from here: reading and transpiling the file is the host's time.
       exec.start();
       const file = exec.request.kind !== 'repl';
@@ -287,7 +293,7 @@ export class IsolateSession implements ExecutionHost {
       const env = file ? JSON.stringify(exec.request.env ?? {}) : '';
       // Synchronous on purpose: begin only stores the copied args/env (no user code), and an async
       // call costs a hop to the isolate's thread and back on every execution.
-      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env], { timeout: exec.callTimeout() }));
+      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env, !file], { timeout: exec.callTimeout() }));
       const result = prepared.source.module
         ? await runModule(this, exec, prepared.source)
         : await this.runScript(exec, prepared.source);
@@ -300,9 +306,18 @@ export class IsolateSession implements ExecutionHost {
       if (settle.state === 'value') exec.onValue(settle.value);
     } catch (err) {
       exec.onCallError(err);
+      if (exec.request.kind === 'repl' && !catches) await this.rememberError(exec);
     } finally {
       exec.check();
     }
+  }
+
+  /** REPL input threw where the isolate could not catch it: `_error` gets a copy rebuilt from what the host saw. */
+  private async rememberError(exec: Execution): Promise<void> {
+    const error = exec.exception;
+    if (!error || this.isDisposed) return;
+    await this.call(undefined, async () => this.ctl.rememberError.applySync(undefined, [error.name, error.message, error.stack], { timeout: 100 }))
+      .catch(() => undefined);
   }
 
   private async runScript(exec: Execution, source: PreparedSource): Promise<ivm.Reference> {

@@ -55,6 +55,10 @@ export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Cal
         return false;
       }
     }),
+    notice: new ivm.Callback((message: unknown) => {
+      const exec = session.current;
+      return exec && typeof message === 'string' ? exec.onNotice(message) : false;
+    }),
     wake: new ivm.Callback((delay: unknown) => {
       const exec = session.current;
       if (!exec || exec.stopping || typeof delay !== 'number') return;

@@ -20,6 +20,8 @@ export interface PreparedSource {
   lexicalNames: string[];
   /** Run as an ES module (`.mjs`/`.mts`, or `runtime.esm`). */
   module: boolean;
+  /** REPL input wrapped so that what it throws reaches `_error` inside the isolate (repl-rewrite.ts). */
+  catches?: boolean;
 }
 
 export type PrepareResult = { ok: true; source: PreparedSource } | { ok: false; error: ExceptionPayload };
@@ -55,9 +57,10 @@ export function fileError(name: string, message: string, file: string): Exceptio
   return { name, message, stack: `${name}: ${message}\n    at ${file}` };
 }
 
-export async function prepareSource(request: ExecRequest, worktreePath: string, maps: Map<string, SourceMap>): Promise<PrepareResult> {
+/** `rememberName`: the hidden global REPL input reports its exception to (see isolate/underscore.ts). */
+export async function prepareSource(request: ExecRequest, worktreePath: string, maps: Map<string, SourceMap>, rememberName?: string): Promise<PrepareResult> {
   if (request.kind === 'repl') {
-    const repl = prepareRepl(request.code ?? '', request.runtime.strict);
+    const repl = prepareRepl(request.code ?? '', request.runtime.strict, rememberName);
     return { ok: true, source: { ...repl, filename: '<repl>', module: false } };
   }
   const rel = (request.path ?? '').split(path.sep).join('/');

@@ -8,7 +8,7 @@
  *
  * Installed globals: console, setTimeout & co, queueMicrotask,
  * structuredClone, TextEncoder, TextDecoder, URL, URLSearchParams, atob,
- * btoa, DOMException, prompt, require, global, display.
+ * btoa, DOMException, prompt, require, global, display, `_`, `_error`.
  */
 import * as P from './primordials';
 import type { Controller, HostBridge, InstallConfig, RawException } from './bridge';
@@ -20,6 +20,7 @@ import { DOMException, TextDecoder, TextEncoder, atob, btoa, structuredClone } f
 import { URL, URLSearchParams } from './url';
 import { harden } from './harden';
 import { complete } from './complete';
+import { installUnderscore, rebuildError } from './underscore';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
@@ -57,24 +58,36 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     return typeof answer === 'string' ? answer : null;
   });
   define('require', makeRequire(moduleRef, config.modules));
+  const underscore = installUnderscore((message) => { bridge.notice(message); });
+  P.ObjectDefineProperty(P.G, config.rememberName, {
+    value: (e: unknown) => { underscore.error(e); }, writable: false, enumerable: false, configurable: false,
+  });
 
   return {
-    begin(argsJson, envJson) {
+    begin(argsJson, envJson, repl) {
       timers.reset();
+      underscore.repl = repl === true;
       if (argsJson !== '') define('__ARGS__', P.JSONParse(argsJson));
       if (envJson !== '') define('__ENV__', P.JSONParse(envJson));
     },
     settle(value) {
-      if (!T.isPromise(value)) return { state: 'value', value: describeValue(value) };
+      if (!T.isPromise(value)) {
+        underscore.value(value);
+        return { state: 'value', value: describeValue(value) };
+      }
       try {
         P.PromisePrototypeThen(value,
-          (v) => bridge.settled(true, describeValue(v), null),
-          (e) => bridge.settled(false, null, describeError(e)));
+          (v) => { underscore.value(v); bridge.settled(true, describeValue(v), null); },
+          (e) => { underscore.error(e); bridge.settled(false, null, describeError(e)); });
       } catch {
         // not a real promise after all (a fake prototype chain)
+        underscore.value(value);
         return { state: 'value', value: describeValue(value) };
       }
       return { state: 'pending' };
+    },
+    rememberError(name, message, stack) {
+      underscore.error(rebuildError(P.StringCtor(name), P.StringCtor(message), P.StringCtor(stack)));
     },
     fire: () => timers.fire(),
     complete,

@@ -25,6 +25,8 @@ export interface HostBridge {
    * metadata ('' for none) as JSON. Answers false when the execution is being stopped.
    */
   display(dataJson: string, metadataJson: string): boolean;
+  /** A message of the runtime itself (not of session code) for the current execution: a `system` event, level info. */
+  notice(message: string): boolean;
   /** Sets the session's timer alarm to ring in `delay` ms (-1: no timer is pending). */
   wake(delay: number): void;
   /** The awaited result of the execution settled. */
@@ -38,16 +40,26 @@ export interface InstallConfig {
   console: boolean;
   /** Enabled native modules and their function names (see host/modules.ts). */
   modules: Record<string, string[]>;
+  /**
+   * Name of a hidden global the host's REPL wrapper calls with an exception the
+   * input threw, before rethrowing it (`_error`, see host/repl-rewrite.ts).
+   */
+  rememberName: string;
 }
 
 export interface CompletionEntry { label: string; kind: string }
 
 export interface Controller {
-  /** Before an execution: run-file arguments as JSON (or '' to leave `__ARGS__`/`__ENV__` as they are). */
-  begin(argsJson: string, envJson: string): void;
+  /**
+   * Before an execution: run-file arguments as JSON (or '' to leave `__ARGS__`/`__ENV__` as they are),
+   * and whether it is REPL input (which alone updates `_` and `_error`).
+   */
+  begin(argsJson: string, envJson: string, repl: boolean): void;
   /** The completion value of the script; promises are awaited and reported through `settled`. */
   settle(value: unknown): SettleResult;
   /** The alarm rang: runs the due timers; answers the next delay, or -1 when none is left. */
   fire(): number;
   complete(code: string, cursor: number, lexicalNames: string[]): CompletionEntry[];
+  /** REPL input threw where the isolate could not catch it (a syntax error...): `_error` gets a rebuilt copy. */
+  rememberError(name: string, message: string, stack: string): void;
 }
