@@ -162,6 +162,8 @@ export interface RuntimePort {
   /** Stops a running execution: its execute() resolves with status `cancelled`. No-op when not running. */
   cancel(sessionId: string, executionId: string): void;
   complete(sessionId: string, code: string, cursor: number): Promise<CompletionItem[]>;
+  /** The value `code` would have, evaluated without side effects (none when that cannot be proven, or the session is busy). */
+  preview(sessionId: string, code: string): Promise<ValuePayload | undefined>;
   /** Disposes the isolate; no-op for unknown sessions. */
   closeSession(sessionId: string): Promise<void>;
   /** Called when a session's runtime dies outside an execution (host crash, memory). */

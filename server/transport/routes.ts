@@ -71,6 +71,7 @@ export function createRoutes(core: Core): Map<string, Route> {
     route(P.SessionsClose, (p) => sessions.close(p.sessionId)),
     route(P.SessionsRestart, (p, ctx) => sessions.restart(p.sessionId, p.replay, ctx)),
     route(P.SessionsComplete, (p) => sessions.complete(p.sessionId, p.code, p.cursor)),
+    route(P.SessionsPreview, (p) => sessions.preview(p.sessionId, p.code)),
 
     route(P.ExecutionsRepl, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'repl', input: p.input, queue: p.queue }, ctx)),
     route(P.ExecutionsRunFile, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, content: p.content, args: p.args, env: p.env, queue: p.queue }, ctx)),

@@ -13,7 +13,7 @@
 import ivm from 'isolated-vm';
 import { randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
-import type { CompletionItem } from '../../protocol';
+import type { CompletionItem, ValuePayload } from '../../protocol';
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { HostSessionSpec, SessionStats } from '../messages';
 import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
@@ -25,6 +25,7 @@ import { compileCached } from './script-cache';
 import { getNativeModule, moduleTable, type ModuleContext } from './modules';
 import { bridgeCallbacks, moduleReference, promptReference } from './session-bridge';
 import { Terminator } from './terminator';
+import { Previewer } from './preview';
 import { runModule } from './esm';
 
 export class StartError extends Error {
@@ -78,12 +79,16 @@ export class IsolateSession implements ExecutionHost {
   private readonly moduleState = new Map<string, unknown>();
   /** The hidden global REPL input reports what it throws to (`_error`); random so session code does not stumble on it. */
   private readonly rememberName = `__vmsRemember_${randomBytes(8).toString('hex')}`;
+  /** The hidden global that describes a value for a preview (same describe as execution values). */
+  private readonly previewName = `__vmsPreview_${randomBytes(8).toString('hex')}`;
+  private readonly previewer: Previewer;
 
   private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
     this.memMb = spec.limits.memMb;
     this.alarm = new HostAlarm(() => void this.fireTimers());
     this.terminator = new Terminator(isolate);
+    this.previewer = new Previewer(this.terminator, this.previewName);
   }
 
   static async create(spec: HostSessionSpec, deps: SessionDeps): Promise<IsolateSession> {
@@ -107,11 +112,12 @@ export class IsolateSession implements ExecutionHost {
   // ------------------------------------------------------------ boot
 
   private async boot(): Promise<void> {
-    this.context = await this.isolate.createContext();
+    // Known to the inspector: previews evaluate in it (preview.ts).
+    this.context = await this.isolate.createContext({ inspector: true });
     const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
-    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), rememberName: this.rememberName };
+    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), rememberName: this.rememberName, previewName: this.previewName };
     const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
@@ -369,6 +375,16 @@ export class IsolateSession implements ExecutionHost {
       return [];
     } finally {
       this.current?.check();
+    }
+  }
+
+  /** sessions/preview; no value while anything runs in the isolate (a preview never waits for code). */
+  async preview(code: string): Promise<ValuePayload | undefined> {
+    if (this.isDisposed || this.current || this.calls > 0) return undefined;
+    try {
+      return await this.call(undefined, () => this.previewer.preview(code));
+    } catch {
+      return undefined;
     }
   }
 

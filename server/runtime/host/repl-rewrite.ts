@@ -181,13 +181,11 @@ function catchThrown(p: PreparedScript, input: string, program: AnyNode | undefi
 export function prepareRepl(input: string, strict: boolean, rememberName?: string): PreparedScript {
   let prepared: PreparedScript | undefined;
   const program = NEEDS_PARSE.test(input) ? tryParse(input) : undefined;
-  if (program) {
-    // `{ a: 1 }` is meant as an object, as in Node's REPL.
-    if (/^\s*\{/.test(input) && /\}\s*;?\s*$/.test(input) && tryParse(`(${input.trim().replace(/;$/, '')})`)) {
-      prepared = { code: `(${input.trim().replace(/;$/, '')})`, lineOffset: 0, lexicalNames: [] };
-    } else {
-      prepared = { code: input, lineOffset: 0, lexicalNames: declaredLexicalNames(program) };
-    }
+  // `{ a: 1 }` is meant as an object, as in Node's REPL (also when it does not parse as a block: `{ a: 1, b: 2 }`).
+  if (/^\s*\{/.test(input) && /\}\s*;?\s*$/.test(input) && tryParse(`(${input.trim().replace(/;$/, '')})`)) {
+    prepared = { code: `(${input.trim().replace(/;$/, '')})`, lineOffset: 0, lexicalNames: [] };
+  } else if (program) {
+    prepared = { code: input, lineOffset: 0, lexicalNames: declaredLexicalNames(program) };
   } else if (/\bawait\b/.test(input)) {
     prepared = rewriteAwait(input);
   }

@@ -58,6 +58,10 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     return typeof answer === 'string' ? answer : null;
   });
   define('require', makeRequire(moduleRef, config.modules));
+  // Called inside a side-effect-checked inspector evaluation (host/preview.ts): describeValue passes those checks.
+  P.ObjectDefineProperty(P.G, config.previewName, {
+    value: (v: unknown) => describeValue(v), writable: false, enumerable: false, configurable: false,
+  });
   const underscore = installUnderscore((message) => { bridge.notice(message); });
   P.ObjectDefineProperty(P.G, config.rememberName, {
     value: (e: unknown) => { underscore.error(e); }, writable: false, enumerable: false, configurable: false,

@@ -45,6 +45,8 @@ export interface InstallConfig {
    * input threw, before rethrowing it (`_error`, see host/repl-rewrite.ts).
    */
   rememberName: string;
+  /** Name of a hidden global that describes a value, for previews the host evaluates through the inspector. */
+  previewName: string;
 }
 
 export interface CompletionEntry { label: string; kind: string }
