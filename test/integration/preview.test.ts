@@ -100,3 +100,17 @@ test('a preview while code runs answers no value at once; bad params and session
   await d.call(P.SessionsClose, { sessionId: s });
   assert.equal((await errorOf(preview(s, 'x'))).code, 'SESSION_NOT_READY');
 });
+
+test('closing or restarting a session while a long preview runs leaves its host healthy', async () => {
+  for (let round = 0; round < 3; round++) {
+    const s = await session();
+    const neighbour = await session();
+    const long = preview(s, '(() => { while (true) {} })()');
+    if (round === 2) await d.call(P.SessionsRestart, { sessionId: s });
+    else await d.call(P.SessionsClose, { sessionId: s });
+    assert.deepEqual(await long.catch(() => ({})), {});
+    if (round === 2) assert.equal((await preview(s, '6 * 7')).value?.preview, '42', 'the restarted runtime previews too');
+    assert.equal((await repl(neighbour, '1 + 1')).result?.preview, '2');
+    assert.equal((await d.call(P.SessionsGet, { sessionId: neighbour })).status, 'ready');
+  }
+});

@@ -52,6 +52,8 @@ interface ControllerRefs {
 const BOOT_TIMEOUT_MS = 5000;
 const LIBRARY_TIMEOUT_MS = 10000;
 const COMPLETE_TIMEOUT_MS = 250;
+/** How long close() waits for a call without an execution (a preview, a completion) to end. */
+const CLOSE_WAIT_MS = 1000;
 /** The signal module calls outside an execution get (already aborted: nothing may outlive it). */
 const NO_EXECUTION = AbortSignal.abort(new Error('no execution is running'));
 /** `Reference.typeof` of values whose description runs no user code (symbols report "object"). */
@@ -359,6 +361,10 @@ export class IsolateSession implements ExecutionHost {
     if (exec) {
       exec.cancel('Execution cancelled: the session was closed');
       await exec.done;
+    } else {
+      // A preview (or completion) in flight ends within its own limit; disposing the isolate
+      // under a running inspector evaluation was seen to hang the host (see terminator.ts).
+      await Promise.race([this.queue, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
     }
     await this.dispose('session closed', true);
   }
@@ -385,6 +391,13 @@ export class IsolateSession implements ExecutionHost {
       return await this.call(undefined, () => this.previewer.preview(code));
     } catch {
       return undefined;
+    } finally {
+      // Allocation is no side effect to V8: an expression that allocates past memMb ends the
+      // isolate like an execution would (unless the 50 ms stop it first; one huge allocation
+      // ends the whole host, as in an execution). The daemon learns it now, not at the next run.
+      if (this.isolate.isDisposed && !this.disposed) {
+        await this.dispose(`Memory limit of ${this.memMb} MB exceeded by a preview: the session's isolate was disposed`);
+      }
     }
   }
 

@@ -35,20 +35,41 @@ export class Previewer {
     if (contextId === undefined) return undefined;
     // As REPL input: `{ a: 1 }` is an object; a trailing `;` ends no expression here.
     const expression = `${this.describeName}((\n${code.replace(/[\s;]+$/, '')}\n))`;
-    const watchdog = setTimeout(() => this.link.terminate(), WATCHDOG_MS);
     try {
-      const answer = await this.link.post('Runtime.evaluate', {
+      const answer = await this.post('Runtime.evaluate', {
         expression, contextId, throwOnSideEffect: true, timeout: PREVIEW_TIMEOUT_MS,
         silent: true, returnByValue: true, awaitPromise: false, objectGroup: OBJECT_GROUP,
-      });
-      if (answer.exceptionDetails) return undefined;
+      }, () => this.link.terminate());
+      if (!answer || answer.exceptionDetails) return undefined;
       return payloadOf((answer.result as { value?: unknown } | undefined)?.value);
     } catch {
       return undefined; // terminated (too long), or the session went away
     } finally {
-      clearTimeout(watchdog);
       // A refused or thrown evaluation leaves its exception object in the group.
-      await this.link.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+      await this.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * One command, answered within WATCHDOG_MS or not at all (undefined): an isolate that
+   * died meanwhile (memory limit) never answers. `late` runs when the time is up.
+   */
+  private async post(method: string, params: Record<string, unknown>, late?: () => void): Promise<Record<string, unknown> | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        try {
+          late?.();
+        } catch {
+          // the isolate is gone
+        }
+        resolve(undefined);
+      }, WATCHDOG_MS);
+    });
+    try {
+      return await Promise.race([this.link.post(method, params), deadline]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -56,12 +77,13 @@ export class Previewer {
   private async context(): Promise<number | undefined> {
     if (this.contextId !== undefined) return this.contextId;
     const ids: number[] = [];
-    await this.link.post('Runtime.enable', {}, (method, params) => {
+    const enabled = this.link.post('Runtime.enable', {}, (method, params) => {
       const context = params.context as { id?: unknown; name?: unknown } | undefined;
       // isolated-vm announces its own "default" context too; the session's is the other one.
       if (method === 'Runtime.executionContextCreated' && typeof context?.id === 'number' && context.name !== 'default') ids.push(context.id);
     });
-    await this.link.post('Runtime.disable', {});
+    if (!(await Promise.race([enabled, new Promise<undefined>((resolve) => setTimeout(resolve, WATCHDOG_MS))]))) return undefined;
+    await this.post('Runtime.disable', {});
     if (ids.length === 1) this.contextId = ids[0];
     return this.contextId;
   }
