@@ -63,6 +63,11 @@ test('display helpers: each MIME type with its text/plain fallback', async () =>
   assert.deepEqual(await one(`display.png(Uint8Array.from(atob(${JSON.stringify(PNG)}), (c) => c.charCodeAt(0)))`), png, 'bytes');
   assert.deepEqual(await one(`display.png(Uint8Array.from(atob(${JSON.stringify(PNG)}), (c) => c.charCodeAt(0)).buffer)`), png, 'an ArrayBuffer');
 
+  // Bytes are sent as given: without a PNG header there is just no size.
+  assert.deepEqual(await one('display.png("aGVsbG8=")'), { data: { 'image/png': 'aGVsbG8=', 'text/plain': '[PNG image, 5 bytes]' } });
+  assert.deepEqual(await one('display.png(new Uint8Array([104, 101, 108, 108, 111]))'), { data: { 'image/png': 'aGVsbG8=', 'text/plain': '[PNG image, 5 bytes]' } });
+  assert.deepEqual(await one('display.png([104, 105])'), { data: { 'image/png': 'aGk=', 'text/plain': '[PNG image, 2 bytes]' } });
+
   const table = await one('display.table([{ a: 1, b: "x<y" }, { a: 2 }])');
   assert.equal(table.data['text/plain'], (await repl(s, 'console.table([{ a: 1, b: "x<y" }, { a: 2 }])')).events
     .map((e) => e.payload as P.ConsolePayload).find((p) => 'level' in p)!.text, 'the text table is console.table\'s');
@@ -74,7 +79,6 @@ test('display helpers refuse what they cannot show, in the calling code', async 
   const s = await session();
   const cases: Array<[string, RegExp]> = [
     ['display.html(42)', /display\.html expects a string/],
-    ['display.png("aGVsbG8=")', /not a PNG image/],
     ['display.png("not base64!")', /not base64/],
     ['display.png({})', /expects bytes/],
     ['display.json({ n: 1n })', /not JSON-serialisable/],
@@ -172,5 +176,7 @@ test('the CLI prints the text/plain part, and the whole event with --json', asyn
   }
   const json = JSON.parse((await cli.run(['--json', 'exec', 'repl', s.id, 'display.markdown("*hi*")'])).stdout) as P.ExecutionWithEvents;
   assert.deepEqual(json.events.find((e) => e.type === 'display')?.payload, { data: { 'text/markdown': '*hi*', 'text/plain': '*hi*' } });
+  const events = await cli.run(['exec', 'events', json.id]);
+  assert.match(events.stdout, /^2 .* display\s+\*hi\* \(text\/markdown, text\/plain\)\s*$/m);
   await cli.run(['session', 'close', s.id]);
 });

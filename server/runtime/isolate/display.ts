@@ -159,9 +159,10 @@ function pngData(image: unknown): { base64: string; head: Uint8Array; length: nu
   let length: number;
   if (typeof image === 'string') {
     base64 = P.StringPrototypeReplace(P.StringPrototypeReplace(image, DATA_URL, ''), /\s+/g, '');
-    if (base64.length % 4 !== 0 || P.RegExpPrototypeExec(BASE64, base64) === null) throw new P.TypeErrorCtor('display.png: the string is not base64');
+    if (base64.length % 4 === 1 || P.RegExpPrototypeExec(BASE64, base64) === null) throw new P.TypeErrorCtor('display.png: the string is not base64');
     const padding = P.StringPrototypeEndsWith(base64, '==') ? 2 : P.StringPrototypeEndsWith(base64, '=') ? 1 : 0;
-    length = (base64.length / 4) * 3 - padding;
+    const unpadded = base64.length - padding;
+    length = P.MathFloor(unpadded * 3 / 4);
     head = fromBase64(P.StringPrototypeSlice(base64, 0, 32));
   } else {
     let bytes: Uint8Array;
@@ -176,15 +177,13 @@ function pngData(image: unknown): { base64: string; head: Uint8Array; length: nu
     head = bytes;
     length = bytes.length;
   }
-  for (let i = 0; i < PNG_SIGNATURE.length; i++) {
-    if (head[i] !== PNG_SIGNATURE[i]) throw new P.TypeErrorCtor('display.png: the data is not a PNG image (no PNG signature)');
-  }
   return { base64, head, length };
 }
 
-/** Width and height from the IHDR chunk, which a PNG starts with. */
+/** Width and height from the IHDR chunk a PNG starts with (the bytes are sent as given: no signature, no size). */
 function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
   if (bytes.length < 24) return undefined;
+  for (let i = 0; i < PNG_SIGNATURE.length; i++) if (bytes[i] !== PNG_SIGNATURE[i]) return undefined;
   const u32 = (at: number) => ((bytes[at] << 24) >>> 0) + (bytes[at + 1] << 16) + (bytes[at + 2] << 8) + bytes[at + 3];
   return { width: u32(16), height: u32(20) };
 }
@@ -200,7 +199,7 @@ function toBase64(bytes: Uint8Array): string {
 
 function fromBase64(s: string): Uint8Array {
   const padding = P.StringPrototypeEndsWith(s, '==') ? 2 : P.StringPrototypeEndsWith(s, '=') ? 1 : 0;
-  const out = new P.Uint8ArrayCtor((s.length / 4) * 3 - padding);
+  const out = new P.Uint8ArrayCtor(P.MathFloor((s.length - padding) * 3 / 4));
   let w = 0;
   for (let i = 0; i < s.length; i += 4) {
     const n = (P.StringPrototypeIndexOf(B64, s[i]) << 18) | (P.StringPrototypeIndexOf(B64, s[i + 1]) << 12)
