@@ -2,7 +2,7 @@
  * An execution's events as a terminal user expects them. Zod-free: the fast
  * path (cli/fast) imports this.
  */
-import type { ConsolePayload, Event, ExceptionPayload, SystemPayload, ValuePayload } from '../server/protocol';
+import type { ConsolePayload, DisplayPayload, Event, ExceptionPayload, SystemPayload, ValuePayload } from '../server/protocol';
 import { paintFor, type Paint } from './format/color';
 
 export interface Out { stdout(text: string): void; stderr(text: string): void }
@@ -25,7 +25,8 @@ const plain = paintFor(false);
 /**
  * console log/info/debug on stdout, warn/error on stderr, the value's preview
  * unless undefined, exceptions as `Name: message` + `    at FILE:LINE:COL`,
- * system messages (limits, timeouts, cancellation) as `[vm-system] …` on stderr.
+ * system messages (limits, timeouts, cancellation) as `[vm-system] …` on stderr,
+ * `display` bundles as their `text/plain` part on stdout (a terminal shows no HTML).
  */
 export function renderEvent(event: Event, out: Out, options: RenderOptions = {}): void {
   const o = options.outPaint ?? plain;
@@ -53,6 +54,11 @@ export function renderEvent(event: Event, out: Out, options: RenderOptions = {})
     case 'system': {
       const p = event.payload as SystemPayload;
       out.stderr(`${e.yellow(`[vm-system] ${p.message}`)}\n`);
+      return;
+    }
+    case 'display': {
+      const p = event.payload as DisplayPayload;
+      out.stdout(`${p.data['text/plain'] ?? ''}\n`);
       return;
     }
     default:

@@ -49,6 +49,10 @@ function eventText(ev: Event, paint: Paint): string {
     case 'value': return `${oneLine(String(p.preview), 80)} ${paint.dim(`(${String(p.type)})`)}`;
     case 'exception': return paint.red(`${String(p.name)}: ${oneLine(String(p.message), 80)}`);
     case 'system': return `${paint.dim(String(p.level))} ${String(p.message)}`;
+    case 'display': {
+      const data = (p.data ?? {}) as Record<string, unknown>;
+      return `${oneLine(String(data['text/plain'] ?? ''), 80)} ${paint.dim(`(${Object.keys(data).join(', ')})`)}`;
+    }
     default: return JSON.stringify(p);
   }
 }

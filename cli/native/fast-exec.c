@@ -357,6 +357,10 @@ static void print_event(const Json *ev) {
     buf_str(&line, message ? message : "undefined");
     paint(&b, err_paint, 33, 39, line.p);
     free(line.p);
+  } else if (!strcmp(type, "display")) {
+    /* text/plain of the bundle, as cli/render.ts prints it */
+    const char *plain = get_str(get(payload, "data"), "text/plain");
+    buf_str(&b, plain ? plain : "");
   } else {
     return; /* input_echo */
   }

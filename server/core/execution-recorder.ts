@@ -1,4 +1,4 @@
-import type { Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
+import type { DisplayPayload, Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
 import type { ExecOutcome, StorePort } from './ports';
 
 const utf8 = new TextEncoder();
@@ -57,6 +57,9 @@ export class ExecutionRecorder {
     if (this.events.length >= this.maxEvents) return undefined;
     const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ts: event.ts, type: event.type, payload: event.payload };
     if (event.type === 'console') this.outputBytes += utf8.encode((event.payload as { text: string }).text).length;
+    if (event.type === 'display') {
+      for (const value of Object.values((event.payload as DisplayPayload).data)) this.outputBytes += utf8.encode(value).length;
+    }
     this.events.push(full);
     return full;
   }

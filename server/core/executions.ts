@@ -10,6 +10,8 @@ export interface RunRequest {
   kind: ExecutionKind;
   input?: string;
   path?: string;
+  /** run_file: the text to run as if `path` held it (unsaved editor text). */
+  content?: string;
   args?: Record<string, unknown>;
   env?: Record<string, unknown>;
   queue?: boolean;
@@ -56,7 +58,7 @@ export class ExecutionService {
   /** Runs one execution to its end and records it; only refusals before it starts throw. */
   async runRaw(request: RunRequest, ctx: CallContext): Promise<RunResult> {
     const live = this.live.require(request.sessionId);
-    const path = request.path === undefined ? undefined : this.checkPath(live, request.path);
+    const path = request.path === undefined ? undefined : this.checkPath(live, request.path, request.content !== undefined);
     const executionId = this.ids.newId();
     if (ctx.cancellation?.isCancellationRequested) throw new DomainError('REQUEST_CANCELLED', 'request cancelled before it started');
     const release = await this.live.acquire(live, executionId, request.queue ?? false, ctx.cancellation);
@@ -101,7 +103,7 @@ export class ExecutionService {
     // bookkeeping is off the critical path. Runtime events arrive as messages, so
     // none can be recorded before the echo (the port promises no synchronous events).
     const running = this.runtime.execute({
-      sessionId: live.id, executionId, kind: request.kind, code: request.input, path: request.path,
+      sessionId: live.id, executionId, kind: request.kind, code: request.input, path: request.path, content: request.content,
       args: execution.args, env: execution.env, limits, resolver: live.settings.resolver, runtime: live.settings.runtime,
       eventsUsed: 1, // the input echo
     }, {
@@ -161,8 +163,8 @@ export class ExecutionService {
     await Promise.all(running.map(([, c]) => c.done));
   }
 
-  private checkPath(live: LiveSession, path: string): string {
-    const check = this.files.resolveFile(live.worktreePath, path);
+  private checkPath(live: LiveSession, path: string, supplied: boolean): string {
+    const check = supplied ? this.files.resolveTarget(live.worktreePath, path) : this.files.resolveFile(live.worktreePath, path);
     if (!check.ok) throw new DomainError(check.code, check.message, { path });
     return check.relativePath;
   }

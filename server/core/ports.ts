@@ -4,7 +4,7 @@
  * server/runtime and server/files (see createCore).
  */
 import type {
-  Capability, CompletionItem, ConsolePayload, Event, ExceptionPayload, Execution, ExecutionKind,
+  Capability, CompletionItem, ConsolePayload, DisplayPayload, Event, ExceptionPayload, Execution, ExecutionKind,
   Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, SystemPayload, Template,
   TemplateDetail, ValuePayload,
 } from '../protocol';
@@ -73,6 +73,11 @@ export interface FilesPort {
   checkRelativePath(path: string): { ok: true; normalized: string } | { ok: false; message: string };
   /** Resolves a worktree-relative path to an existing regular file inside the worktree (symlinks followed and checked). */
   resolveFile(worktreePath: string, relativePath: string): PathCheck;
+  /**
+   * Like resolveFile, for a file whose text the caller supplies: it need not
+   * exist, but the folder it would be in must resolve inside the worktree.
+   */
+  resolveTarget(worktreePath: string, relativePath: string): PathCheck;
   /** The worktree's git HEAD commit, or "" when it is not a git checkout. */
   gitHead(worktreePath: string): string;
 }
@@ -99,6 +104,8 @@ export interface ExecRequest {
   code?: string;
   /** Worktree-relative path (kinds `run_file`, `startup`), already checked by the core. */
   path?: string;
+  /** The text to run as if `path` held it (an editor's unsaved buffer); the file is not read then. */
+  content?: string;
   args: Record<string, unknown>;
   env: Record<string, unknown>;
   limits: Limits;
@@ -113,7 +120,8 @@ export type RuntimeEvent =
   | { type: 'console'; ts: string; payload: ConsolePayload }
   | { type: 'value'; ts: string; payload: ValuePayload }
   | { type: 'exception'; ts: string; payload: ExceptionPayload }
-  | { type: 'system'; ts: string; payload: SystemPayload };
+  | { type: 'system'; ts: string; payload: SystemPayload }
+  | { type: 'display'; ts: string; payload: DisplayPayload };
 
 export interface ExecSink {
   /** Called in order, as events happen; never synchronously from within `execute()`. */
@@ -156,6 +164,8 @@ export interface RuntimePort {
   /** Stops a running execution: its execute() resolves with status `cancelled`. No-op when not running. */
   cancel(sessionId: string, executionId: string): void;
   complete(sessionId: string, code: string, cursor: number): Promise<CompletionItem[]>;
+  /** The value `code` would have, evaluated without side effects (none when that cannot be proven, or the session is busy). */
+  preview(sessionId: string, code: string): Promise<ValuePayload | undefined>;
   /** Disposes the isolate; no-op for unknown sessions. */
   closeSession(sessionId: string): Promise<void>;
   /** Called when a session's runtime dies outside an execution (host crash, memory). */

@@ -1,4 +1,4 @@
-import type { CompletionItem, Session, SessionStatus, TemplateDetail } from '../protocol';
+import type { CompletionItem, Session, SessionStatus, TemplateDetail, ValuePayload } from '../protocol';
 import type { CallContext } from './context';
 import { DomainError, invalidField, notFound } from './errors';
 import type { ExecutionService } from './executions';
@@ -103,6 +103,14 @@ export class SessionService {
     this.live.require(sessionId);
     if (cursor > code.length) throw invalidField('cursor', `must be at most the length of code (${code.length})`);
     return { items: await this.runtime.complete(sessionId, code, cursor) };
+  }
+
+  /** sessions/preview: never changes the session; a busy session answers no value rather than waiting. */
+  async preview(sessionId: string, code: string): Promise<{ value?: ValuePayload }> {
+    const live = this.live.require(sessionId);
+    if (live.running || code.trim() === '') return {};
+    const value = await this.runtime.preview(sessionId, code);
+    return value ? { value } : {};
   }
 
   /** The runtime lost a session (host death, memory limit): it becomes crashed. */

@@ -58,6 +58,28 @@ export class WorktreeFiles implements FilesPort {
     return { ok: true, absolutePath: real, relativePath: check.normalized };
   }
 
+  resolveTarget(worktreePath: string, relativePath: string): PathCheck {
+    const existing = this.resolveFile(worktreePath, relativePath);
+    if (existing.ok || existing.code === 'INVALID_PATH') return existing;
+    // Missing: fine, as long as the folder it would be in is inside the worktree (links followed).
+    const check = this.checkRelativePath(relativePath);
+    if (!check.ok) return { ok: false, code: 'INVALID_PATH', message: check.message };
+    let root: string;
+    try {
+      root = realpathSync(worktreePath);
+    } catch {
+      return { ok: false, code: 'FILE_NOT_FOUND', message: `worktree ${worktreePath} does not exist` };
+    }
+    const candidate = path.join(root, check.normalized);
+    try {
+      if (statSync(candidate).isDirectory()) return { ok: false, code: 'INVALID_PATH', message: `${relativePath} is a folder, not a file` };
+    } catch {
+      // missing, as expected
+    }
+    if (this.linkEscapes(root, candidate)) return { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` };
+    return { ok: true, absolutePath: candidate, relativePath: check.normalized };
+  }
+
   gitHead(worktreePath: string): string {
     // Read .git directly: spawning git would cost more than the rest of sessions/create.
     try {

@@ -22,7 +22,7 @@ export const Limits = z.strictObject({
   memMb: z.number().int().min(8).max(4096),
   /** Events one execution may record (input echo and closing event included). */
   maxEvents: z.number().int().positive(),
-  /** Console text one execution may print, in KiB. */
+  /** Output one execution may print, in KiB: console text and `display` bundles. */
   maxOutputKb: z.number().int().positive(),
 });
 export type Limits = z.infer<typeof Limits>;
@@ -178,7 +178,15 @@ export const InputEchoPayload = z.union([
 ]);
 export type InputEchoPayload = z.infer<typeof InputEchoPayload>;
 
-export const EventType = z.enum(['input_echo', 'console', 'value', 'exception', 'system']);
+export const DisplayPayload = z.object({
+  /** A MIME bundle: MIME type → content. `text/plain` is always present; binary data (`image/png`) is base64. */
+  data: z.record(z.string(), z.string()),
+  /** JSON hints per MIME type, e.g. `{"image/png": {width, height}}`. */
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type DisplayPayload = z.infer<typeof DisplayPayload>;
+
+export const EventType = z.enum(['input_echo', 'console', 'value', 'exception', 'system', 'display']);
 export type EventType = z.infer<typeof EventType>;
 
 /** Payload type of each event type. */
@@ -188,6 +196,7 @@ export interface EventPayloads {
   value: ValuePayload;
   exception: ExceptionPayload;
   system: SystemPayload;
+  display: DisplayPayload;
 }
 
 export const Event = z.object({

@@ -11,9 +11,13 @@ export const ExecutionsRepl = request('executions/repl',
   'Evaluates REPL input (top-level await allowed) and answers the finished execution with its events.');
 
 export const ExecutionsRunFile = request('executions/runFile',
-  z.strictObject({ sessionId: Id, path: z.string().min(1), args: FreeObject.default({}), env: FreeObject.default({}), queue: Queue }),
+  z.strictObject({
+    sessionId: Id, path: z.string().min(1), args: FreeObject.default({}), env: FreeObject.default({}), queue: Queue,
+    /** Addition to v1: the text to run as if `path` held it (unsaved editor text); the file need not exist, its folder must be inside the worktree. */
+    content: z.string().optional(),
+  }),
   ExecutionWithEvents,
-  'Runs a worktree file (`.js`, `.mjs`, `.ts`, `.mts`); `args`/`env` are `__ARGS__`/`__ENV__` inside.');
+  'Runs a worktree file (`.js`, `.mjs`, `.ts`, `.mts`), or `content` as if it were that file; `args`/`env` are `__ARGS__`/`__ENV__` inside.');
 
 export const ExecutionsCancel = request('executions/cancel', z.strictObject({ executionId: Id }), Execution,
   'Stops a running (or queued) execution; answers it as it ends (`cancelled`). A finished one is answered as is.');

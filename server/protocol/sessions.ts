@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { request } from './define';
-import { CompletionItem, Id, Session, SessionStatus } from './entities';
+import { CompletionItem, Id, Session, SessionStatus, ValuePayload } from './entities';
 
 const SessionRef = { sessionId: Id };
 
@@ -33,3 +33,11 @@ export const SessionsComplete = request('sessions/complete',
   z.strictObject({ ...SessionRef, code: z.string(), cursor: z.number().int().min(0) }),
   z.object({ items: z.array(CompletionItem) }),
   'Names visible at the cursor in the live runtime: globals, or properties after `.`.');
+
+/** Longest code `sessions/preview` evaluates (a preview is for what is being typed). */
+export const PREVIEW_MAX_CODE = 100_000;
+
+export const SessionsPreview = request('sessions/preview',
+  z.strictObject({ ...SessionRef, code: z.string().max(PREVIEW_MAX_CODE) }),
+  z.object({ value: ValuePayload.optional() }),
+  'Addition to v1: the value `code` (an expression) would have, evaluated with V8\'s side-effect checks and a 50 ms limit, never changing session state; no `value` when it would have a side effect, throws, takes too long, or the session is busy running code.');

@@ -41,6 +41,8 @@ function hostSpec(spec: SessionSpec): HostSessionSpec {
 
 const CREATE_TIMEOUT_MS = 20_000;
 const COMPLETE_TIMEOUT_MS = 2_000;
+/** The host bounds a preview itself (50 ms in V8, a watchdog behind it); this only covers a host that stopped answering. */
+const PREVIEW_TIMEOUT_MS = 2_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 
 export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
@@ -111,6 +113,13 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
       const host = pool.hostOf(sessionId);
       if (!host) return [];
       return host.request('complete', { sessionId, code, cursor }, COMPLETE_TIMEOUT_MS).catch(() => []);
+    },
+
+    async preview(sessionId, code) {
+      const host = pool.hostOf(sessionId);
+      if (!host) return undefined;
+      const value = await host.request('preview', { sessionId, code }, PREVIEW_TIMEOUT_MS).catch(() => null);
+      return value ?? undefined;
     },
 
     async closeSession(sessionId) {

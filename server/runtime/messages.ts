@@ -26,6 +26,7 @@ export interface HostRequests {
   create: { params: { spec: HostSessionSpec }; result: null };
   execute: { params: { request: ExecRequest }; result: ExecOutcome };
   complete: { params: { sessionId: string; code: string; cursor: number }; result: CompletionItem[] };
+  preview: { params: { sessionId: string; code: string }; result: ValuePayload | null };
   close: { params: { sessionId: string }; result: null };
   stats: { params: Record<string, never>; result: SessionStats[] };
   shutdown: { params: Record<string, never>; result: null };

@@ -71,9 +71,10 @@ export function createRoutes(core: Core): Map<string, Route> {
     route(P.SessionsClose, (p) => sessions.close(p.sessionId)),
     route(P.SessionsRestart, (p, ctx) => sessions.restart(p.sessionId, p.replay, ctx)),
     route(P.SessionsComplete, (p) => sessions.complete(p.sessionId, p.code, p.cursor)),
+    route(P.SessionsPreview, (p) => sessions.preview(p.sessionId, p.code)),
 
     route(P.ExecutionsRepl, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'repl', input: p.input, queue: p.queue }, ctx)),
-    route(P.ExecutionsRunFile, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, args: p.args, env: p.env, queue: p.queue }, ctx)),
+    route(P.ExecutionsRunFile, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, content: p.content, args: p.args, env: p.env, queue: p.queue }, ctx)),
     route(P.ExecutionsCancel, (p) => executions.cancel(p.executionId)),
     route(P.ExecutionsList, (p) => executions.list(p.sessionId, p.limit, p.beforeId)),
     route(P.ExecutionsGet, (p) => executions.get(p.executionId)),

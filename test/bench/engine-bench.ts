@@ -191,3 +191,37 @@ export async function libraryRows(rows: Row[]): Promise<void> {
     await d.stop();
   }
 }
+
+/** sessions/preview per keystroke: a small expression, and an object described under V8's side-effect checks. */
+export async function previewRows(rows: Row[]): Promise<void> {
+  const d = await startDaemon();
+  try {
+    const { session } = await openSession(d);
+    const sessionId = session.id;
+    await d.call(P.ExecutionsRepl, { sessionId, input: 'var x = 41; var items = Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}` }))' });
+    const time = async (code: string, n: number): Promise<number[]> => {
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        await d.call(P.SessionsPreview, { sessionId, code });
+        samples.push(performance.now() - t0);
+      }
+      return samples;
+    };
+    await time('x + 1', 200);
+    const complete: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t0 = performance.now();
+      await d.call(P.SessionsComplete, { sessionId, code: 'x', cursor: 1 });
+      complete.push(performance.now() - t0);
+    }
+    const small = await time('x + 1', 500);
+    rows.push({ name: 'sessions/preview `x + 1` p50 (per keystroke)', value: percentile(small, 50), baseline: percentile(complete, 50), baselineName: 'sessions/complete', target: '≤ 5 ms' });
+    rows.push({ name: 'sessions/preview `x + 1` p99', value: percentile(small, 99) });
+    rows.push({ name: 'sessions/preview of 20 objects (`items.slice(0, 20)`) p50', value: percentile(await time('items.slice(0, 20)', 300), 50) });
+    const refused = await time('x++', 300);
+    rows.push({ name: 'sessions/preview refused (`x++`) p50', value: percentile(refused, 50) });
+  } finally {
+    await d.stop();
+  }
+}

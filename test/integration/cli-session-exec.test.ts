@@ -169,6 +169,7 @@ test('exec repl through the native client prints exactly what the JavaScript CLI
     '1+1', 'console.log("a\\tb ü 😀 \\u0001"); console.warn("w"); console.error("e"); console.debug("d"); console.info("i"); "str"',
     'null', 'undefined', '[1, "two", { three: 3 }, [4n]]', 'throw new TypeError(\'bad "x"\')', 'Symbol("s")', '/re/g', 'no_such_name',
     'var y = 41', 'y + 1', '"multi\\nline"',
+    'display.html("<b>ü</b>"); display.table([{ a: 1 }]); display({ n: [1, 2] }); display.svg("<svg/>")',
   ];
   for (const code of inputs) {
     const native = await d.run(['exec', 'repl', s.id, code]);

@@ -85,6 +85,11 @@ class ModuleGraph {
       const named = functions.map((f) => `export const ${f} = m.${f};`).join('\n');
       return this.load(`<module:${bare}>`, `const m = require(${JSON.stringify(bare)});\nexport default m;\n${named}`, `<module:${bare}>`, this.worktree);
     }
+    // The file being run may exist only as supplied text: an import of it (the root's, or a cycle back to it) finds it here.
+    if (specifier.startsWith('./') || specifier.startsWith('../')) {
+      const loaded = this.byKey.get(path.resolve(referrerDir, specifier));
+      if (loaded) return loaded;
+    }
     const found = await this.locate(specifier, referrerDir);
     if (!found) {
       const err = new Error(`Cannot find module '${specifier}' imported from ${referrerName}`);

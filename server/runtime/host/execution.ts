@@ -10,7 +10,7 @@
  * (ok), `exception` (error) or `system` (timeout, cancelled, limit_exceeded).
  */
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
-import type { ConsoleLevel, ExceptionPayload, SourceLocation, ValuePayload, ValueType } from '../../protocol';
+import type { ConsoleLevel, DisplayPayload, ExceptionPayload, SourceLocation, ValuePayload, ValueType } from '../../protocol';
 import type { RawException, RawValue } from '../isolate/bridge';
 import { fromCopied, fromRaw, type SourceMaps } from './errors';
 import { ImportRefused } from './esm';
@@ -95,6 +95,18 @@ export class Execution {
     this.controller?.abort(ENDED);
   }
 
+  /** The exception the execution failed with, unless it was stopped or its isolate died. */
+  get exception(): ExceptionPayload | undefined {
+    return this.stopInfo || this.crashed || this.refused ? undefined : this.failure;
+  }
+
+  /** A message of the runtime itself (`_` assignment): a `system` event, level info, counted like any event. */
+  onNotice(message: string): boolean {
+    if (!this.admit(0)) return false;
+    this.emit({ type: 'system', ts: now(), payload: { level: 'info', message } });
+    return true;
+  }
+
   /** True once the execution is ending: no further calls into the isolate are made for it. */
   get stopping(): boolean {
     return this.finished || this.stopInfo !== undefined || this.failure !== undefined || this.crashed !== undefined;
@@ -108,22 +120,39 @@ export class Execution {
   // ------------------------------------------------------------ from the isolate
 
   onConsole(level: string, text: string, location: SourceLocation | undefined): boolean {
+    if (!this.admit(Buffer.byteLength(text, 'utf8'))) return false;
+    const payload: { level: ConsoleLevel; text: string; location?: SourceLocation } = { level: asLevel(level), text };
+    if (location) payload.location = location;
+    this.emit({ type: 'console', ts: now(), payload });
+    return true;
+  }
+
+  /** A display bundle (JSON checked again here: nothing from an isolate is trusted); its strings count as output. */
+  onDisplay(dataJson: string, metadataJson: string): boolean {
+    if (this.stopping) return false;
+    const payload = parseDisplay(dataJson, metadataJson);
+    if (!payload) return false;
+    let bytes = 0;
+    for (const value of Object.values(payload.data)) bytes += Buffer.byteLength(value, 'utf8');
+    if (!this.admit(bytes)) return false;
+    this.emit({ type: 'display', ts: now(), payload });
+    return true;
+  }
+
+  /** Room for one more output event of `bytes`; stops the execution (limit_exceeded) when there is none. */
+  private admit(bytes: number): boolean {
     if (this.stopping) return false;
     const { maxEvents, maxOutputKb } = this.request.limits;
-    const bytes = Buffer.byteLength(text, 'utf8');
     // One event must stay free for the closing event.
     if (this.events + 2 > maxEvents) {
       this.stop('limit_exceeded', `Output limit exceeded: more than ${maxEvents} events (maxEvents); execution stopped`, 'maxEvents');
       return false;
     }
     if (this.outputBytes + bytes > maxOutputKb * 1024) {
-      this.stop('limit_exceeded', `Output limit exceeded: more than ${maxOutputKb} KB of console output (maxOutputKb); execution stopped`, 'maxOutputKb');
+      this.stop('limit_exceeded', `Output limit exceeded: more than ${maxOutputKb} KB of output (maxOutputKb); execution stopped`, 'maxOutputKb');
       return false;
     }
     this.outputBytes += bytes;
-    const payload: { level: ConsoleLevel; text: string; location?: SourceLocation } = { level: asLevel(level), text };
-    if (location) payload.location = location;
-    this.emit({ type: 'console', ts: now(), payload });
     return true;
   }
 
@@ -234,6 +263,23 @@ export class Execution {
       this.emit({ type: 'value', ts: now(), payload: outcome.result });
     }
     this.resolveDone(outcome);
+  }
+}
+
+function parseDisplay(dataJson: string, metadataJson: string): DisplayPayload | undefined {
+  try {
+    const data = JSON.parse(dataJson) as unknown;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    const entries = Object.entries(data);
+    if (!entries.every(([, v]) => typeof v === 'string') || typeof (data as Record<string, unknown>)['text/plain'] !== 'string') return undefined;
+    const payload: DisplayPayload = { data: Object.fromEntries(entries) as Record<string, string> };
+    if (metadataJson !== '') {
+      const metadata = JSON.parse(metadataJson) as unknown;
+      if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) payload.metadata = metadata as Record<string, unknown>;
+    }
+    return payload;
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,8 +11,9 @@
  * bootstrap's closure; neither is ever visible to session code.
  */
 import ivm from './ivm';
+import { randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
-import type { CompletionItem } from '../../protocol';
+import type { CompletionItem, ValuePayload } from '../../protocol';
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { HostSessionSpec, SessionStats } from '../messages';
 import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
@@ -25,6 +26,7 @@ import { compileCached } from './script-cache';
 import { getNativeModule, moduleTable, type ModuleContext } from './modules';
 import { bridgeCallbacks, moduleReference, promptReference } from './session-bridge';
 import { Terminator } from './terminator';
+import { Previewer } from './preview';
 import { runModule } from './esm';
 
 export class StartError extends Error {
@@ -45,12 +47,14 @@ export interface SessionDeps {
 }
 
 interface ControllerRefs {
-  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; complete: ivm.Reference;
+  begin: ivm.Reference; settle: ivm.Reference; fire: ivm.Reference; complete: ivm.Reference; rememberError: ivm.Reference;
 }
 
 const BOOT_TIMEOUT_MS = 5000;
 const LIBRARY_TIMEOUT_MS = 10000;
 const COMPLETE_TIMEOUT_MS = 250;
+/** How long close() waits for a call without an execution (a preview, a completion) to end. */
+const CLOSE_WAIT_MS = 1000;
 /** The signal module calls outside an execution get (already aborted: nothing may outlive it). */
 const NO_EXECUTION = AbortSignal.abort(new Error('no execution is running'));
 /** `Reference.typeof` of values whose description runs no user code (symbols report "object"). */
@@ -76,12 +80,18 @@ export class IsolateSession implements ExecutionHost {
   /** Pending prompt() answers; released (null) when an execution stops. */
   readonly prompts = new Set<(value: string | null) => void>();
   private readonly moduleState = new Map<string, unknown>();
+  /** The hidden global REPL input reports what it throws to (`_error`); random so session code does not stumble on it. */
+  private readonly rememberName = `__vmsRemember_${randomBytes(8).toString('hex')}`;
+  /** The hidden global that describes a value for a preview (same describe as execution values). */
+  private readonly previewName = `__vmsPreview_${randomBytes(8).toString('hex')}`;
+  private readonly previewer: Previewer;
 
   private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
     this.memMb = spec.limits.memMb;
     this.alarm = new HostAlarm(() => void this.fireTimers());
     this.terminator = new Terminator(isolate);
+    this.previewer = new Previewer(this.terminator, this.previewName);
   }
 
   static async create(spec: HostSessionSpec, deps: SessionDeps): Promise<IsolateSession> {
@@ -105,17 +115,22 @@ export class IsolateSession implements ExecutionHost {
   // ------------------------------------------------------------ boot
 
   private async boot(): Promise<void> {
-    this.context = await this.isolate.createContext();
+    // Known to the inspector: previews evaluate in it (preview.ts).
+    this.context = await this.isolate.createContext({ inspector: true });
     const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
-    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), inspectStyle: INSPECT_STYLE };
+    const config: InstallConfig = {
+      console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), inspectStyle: INSPECT_STYLE,
+      rememberName: this.rememberName, previewName: this.previewName,
+    };
     const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
     const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;
     this.ctl = {
       begin: await get('begin'), settle: await get('settle'), fire: await get('fire'), complete: await get('complete'),
+      rememberError: await get('rememberError'),
     };
     install.release();
     controller.release();
@@ -283,12 +298,14 @@ export class IsolateSession implements ExecutionHost {
   }
 
   private async run(exec: Execution): Promise<void> {
+    let catches = false;
     try {
-      const prepared = await prepareSource(exec.request, this.spec.worktreePath, this.sourceMaps);
+      const prepared = await prepareSource(exec.request, this.spec.worktreePath, this.sourceMaps, this.rememberName);
       if (!prepared.ok) {
         exec.onError(prepared.error);
         return;
       }
+      catches = prepared.source.catches === true;
       // The limits apply to the code from here: reading and transpiling the file is the host's time.
       exec.start();
       const file = exec.request.kind !== 'repl';
@@ -296,7 +313,7 @@ export class IsolateSession implements ExecutionHost {
       const env = file ? JSON.stringify(exec.request.env ?? {}) : '';
       // Synchronous on purpose: begin only stores the copied args/env (no user code), and an async
       // call costs a hop to the isolate's thread and back on every execution.
-      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env, exec.request.limits.maxOutputKb * 1024], { timeout: exec.callTimeout() }));
+      await this.call(exec, async () => this.ctl.begin.applySync(undefined, [args, env, exec.request.limits.maxOutputKb * 1024, !file], { timeout: exec.callTimeout() }));
       const result = prepared.source.module
         ? await runModule(this, exec, prepared.source)
         : await this.runScript(exec, prepared.source);
@@ -309,9 +326,18 @@ export class IsolateSession implements ExecutionHost {
       if (settle.state === 'value') exec.onValue(settle.value);
     } catch (err) {
       exec.onCallError(err);
+      if (exec.request.kind === 'repl' && !catches) await this.rememberError(exec);
     } finally {
       exec.check();
     }
+  }
+
+  /** REPL input threw where the isolate could not catch it: `_error` gets a copy rebuilt from what the host saw. */
+  private async rememberError(exec: Execution): Promise<void> {
+    const error = exec.exception;
+    if (!error || this.isDisposed) return;
+    await this.call(undefined, async () => this.ctl.rememberError.applySync(undefined, [error.name, error.message, error.stack], { timeout: 100 }))
+      .catch(() => undefined);
   }
 
   private async runScript(exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
@@ -347,6 +373,10 @@ export class IsolateSession implements ExecutionHost {
     if (exec) {
       exec.cancel('Execution cancelled: the session was closed');
       await exec.done;
+    } else {
+      // A preview (or completion) in flight ends within its own limit; disposing the isolate
+      // under a running inspector evaluation was seen to hang the host (see terminator.ts).
+      await Promise.race([this.queue, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
     }
     await this.dispose('session closed', true);
   }
@@ -363,6 +393,23 @@ export class IsolateSession implements ExecutionHost {
       return [];
     } finally {
       this.current?.check();
+    }
+  }
+
+  /** sessions/preview; no value while anything runs in the isolate (a preview never waits for code). */
+  async preview(code: string): Promise<ValuePayload | undefined> {
+    if (this.isDisposed || this.current || this.calls > 0) return undefined;
+    try {
+      return await this.call(undefined, () => this.previewer.preview(code));
+    } catch {
+      return undefined;
+    } finally {
+      // Allocation is no side effect to V8: an expression that allocates past memMb ends the
+      // isolate like an execution would (unless the 50 ms stop it first; one huge allocation
+      // ends the whole host, as in an execution). The daemon learns it now, not at the next run.
+      if (this.isolate.isDisposed && !this.disposed) {
+        await this.dispose(`Memory limit of ${this.memMb} MB exceeded by a preview: the session's isolate was disposed`);
+      }
     }
   }
 

@@ -86,6 +86,9 @@ const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params'])
   async complete({ sessionId, code, cursor }) {
     return sessions.get(sessionId)?.complete(code, cursor) ?? [];
   },
+  async preview({ sessionId, code }) {
+    return (await sessions.get(sessionId)?.preview(code)) ?? null;
+  },
   async close({ sessionId }) {
     const s = sessions.get(sessionId);
     sessions.delete(sessionId);

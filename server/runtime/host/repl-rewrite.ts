@@ -20,6 +20,8 @@ export interface PreparedScript {
   lineOffset: number;
   /** Top-level let/const/class names the input declares (for completion). */
   lexicalNames: string[];
+  /** The input is wrapped so that what it throws reaches `_error` as is (see catchThrown). */
+  catches?: boolean;
 }
 
 type AnyNode = acorn.Node & Record<string, any>;
@@ -157,21 +159,39 @@ function rewriteAwait(input: string): PreparedScript | undefined {
 /** Input without these needs no parse: nothing to rewrite, no lexical names to remember, V8 reports its syntax errors. */
 const NEEDS_PARSE = /\b(?:let|const|class|await)\b|^\s*\{/;
 
-export function prepareRepl(input: string, strict: boolean): PreparedScript {
+/**
+ * `try {\n INPUT \n} catch (e) { remember(e); throw e; }`: the exception reaches
+ * `_error` as the very value thrown (isolated-vm hands the host only a copy),
+ * and is rethrown unchanged. A try block keeps the input's completion value,
+ * and its `var`s, but not top-level `let`/`const`/`class` (they would become
+ * block-scoped) nor top-level function declarations (block functions differ
+ * in strict mode, and V8 gives them a completion value): such input, and input
+ * that does not parse (V8 must report its syntax error on the user's text),
+ * is left alone, and the host rebuilds `_error` from what it saw instead.
+ */
+function catchThrown(p: PreparedScript, input: string, program: AnyNode | undefined, rememberName: string): PreparedScript {
+  if (p.lexicalNames.length > 0 || p.lineOffset !== 0) return p;
+  if (/^\s*(['"])use strict\1/.test(input) || input.startsWith('#!')) return p;
+  const parsed = program ?? tryParse(p.code);
+  if (!parsed || declaredLexicalNames(parsed).length > 0) return p;
+  if ((parsed.body as AnyNode[]).some((stmt) => stmt.type === 'FunctionDeclaration')) return p;
+  return { ...p, code: `try {\n${p.code}\n} catch (${rememberName}$e) { ${rememberName}(${rememberName}$e); throw ${rememberName}$e; }`, lineOffset: -1, catches: true };
+}
+
+export function prepareRepl(input: string, strict: boolean, rememberName?: string): PreparedScript {
   let prepared: PreparedScript | undefined;
   const program = NEEDS_PARSE.test(input) ? tryParse(input) : undefined;
-  if (program) {
-    // `{ a: 1 }` is meant as an object, as in Node's REPL.
-    if (/^\s*\{/.test(input) && /\}\s*;?\s*$/.test(input) && tryParse(`(${input.trim().replace(/;$/, '')})`)) {
-      prepared = { code: `(${input.trim().replace(/;$/, '')})`, lineOffset: 0, lexicalNames: [] };
-    } else {
-      prepared = { code: input, lineOffset: 0, lexicalNames: declaredLexicalNames(program) };
-    }
+  // `{ a: 1 }` is meant as an object, as in Node's REPL (also when it does not parse as a block: `{ a: 1, b: 2 }`).
+  if (/^\s*\{/.test(input) && /\}\s*;?\s*$/.test(input) && tryParse(`(${input.trim().replace(/;$/, '')})`)) {
+    prepared = { code: `(${input.trim().replace(/;$/, '')})`, lineOffset: 0, lexicalNames: [] };
+  } else if (program) {
+    prepared = { code: input, lineOffset: 0, lexicalNames: declaredLexicalNames(program) };
   } else if (/\bawait\b/.test(input)) {
     prepared = rewriteAwait(input);
   }
   // Anything else compiles as is, and V8 reports the syntax error.
   prepared ??= { code: input, lineOffset: 0, lexicalNames: [] };
+  if (rememberName) prepared = catchThrown(prepared, input, program && prepared.code === input ? program : undefined, rememberName);
   return strict ? strictScript(prepared) : prepared;
 }
 

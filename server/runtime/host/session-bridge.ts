@@ -46,6 +46,19 @@ export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Cal
         return false;
       }
     }),
+    display: new ivm.Callback((dataJson: unknown, metadataJson: unknown) => {
+      try {
+        const exec = session.current;
+        if (!exec || typeof dataJson !== 'string' || typeof metadataJson !== 'string') return false;
+        return exec.onDisplay(dataJson, metadataJson);
+      } catch {
+        return false;
+      }
+    }),
+    notice: new ivm.Callback((message: unknown) => {
+      const exec = session.current;
+      return exec && typeof message === 'string' ? exec.onNotice(message) : false;
+    }),
     wake: new ivm.Callback((delay: unknown) => {
       const exec = session.current;
       if (!exec || exec.stopping || typeof delay !== 'number') return;

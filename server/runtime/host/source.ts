@@ -1,6 +1,7 @@
 /**
  * What to compile for an execution: REPL input (rewritten for top-level
- * await, see repl-rewrite.ts) or a worktree file read here in the host
+ * await, see repl-rewrite.ts) or a worktree file read here in the host (or
+ * the text the client supplied for it: unsaved editor text)
  * (TypeScript transpiled by esbuild, with its source map kept so stack
  * positions can be mapped back). Script names are worktree-relative paths for
  * files and `<repl>` for REPL input: never an absolute host path.
@@ -19,6 +20,8 @@ export interface PreparedSource {
   lexicalNames: string[];
   /** Run as an ES module (`.mjs`/`.mts`, or `runtime.esm`). */
   module: boolean;
+  /** REPL input wrapped so that what it throws reaches `_error` inside the isolate (repl-rewrite.ts). */
+  catches?: boolean;
 }
 
 export type PrepareResult = { ok: true; source: PreparedSource } | { ok: false; error: ExceptionPayload };
@@ -54,17 +57,22 @@ export function fileError(name: string, message: string, file: string): Exceptio
   return { name, message, stack: `${name}: ${message}\n    at ${file}` };
 }
 
-export async function prepareSource(request: ExecRequest, worktreePath: string, maps: Map<string, SourceMap>): Promise<PrepareResult> {
+/** `rememberName`: the hidden global REPL input reports its exception to (see isolate/underscore.ts). */
+export async function prepareSource(request: ExecRequest, worktreePath: string, maps: Map<string, SourceMap>, rememberName?: string): Promise<PrepareResult> {
   if (request.kind === 'repl') {
-    const repl = prepareRepl(request.code ?? '', request.runtime.strict);
+    const repl = prepareRepl(request.code ?? '', request.runtime.strict, rememberName);
     return { ok: true, source: { ...repl, filename: '<repl>', module: false } };
   }
   const rel = (request.path ?? '').split(path.sep).join('/');
   let text: string;
-  try {
-    text = await readFile(path.resolve(worktreePath, rel), 'utf8');
-  } catch (err) {
-    return { ok: false, error: fileError('Error', `Cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, rel) };
+  if (request.content !== undefined) {
+    text = request.content;
+  } else {
+    try {
+      text = await readFile(path.resolve(worktreePath, rel), 'utf8');
+    } catch (err) {
+      return { ok: false, error: fileError('Error', `Cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, rel) };
+    }
   }
   const module = isModuleFile(rel, request.runtime.esm);
   if (TS_EXTENSIONS.has(path.extname(rel))) {
@@ -73,6 +81,8 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
       text = out.code;
       if (out.map) maps.set(rel, out.map);
     } catch (err) {
+      // The error's positions are the source's own: a map of an earlier version must not move them.
+      maps.delete(rel);
       const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors?.[0];
       const loc = first?.location;
       const error = fileError('SyntaxError', first?.text ?? (err as Error).message, loc ? `${rel}:${loc.line}:${loc.column + 1}` : rel);

@@ -8,11 +8,12 @@
  *
  * Installed globals: console, setTimeout & co, queueMicrotask,
  * structuredClone, TextEncoder, TextDecoder, URL, URLSearchParams, atob,
- * btoa, DOMException, prompt, require, global.
+ * btoa, DOMException, prompt, require, global, display, `_`, `_error`.
  */
 import * as P from './primordials';
 import type { Controller, HostBridge, InstallConfig, RawException } from './bridge';
 import { createConsole } from './console';
+import { createDisplay } from './display';
 import { createTimers } from './timers';
 import { describeError, describeValue } from './describe';
 import { DOMException, TextDecoder, TextEncoder, atob, btoa, structuredClone } from './web';
@@ -21,6 +22,7 @@ import { harden } from './harden';
 import { complete } from './complete';
 import { setInspectStyle } from './inspect';
 import { checkPromptMessage, clip, outgoingArgs } from './outgoing';
+import { installUnderscore, rebuildError } from './underscore';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
@@ -40,13 +42,14 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
   let maxTextChars = Infinity;
   const consoleBridge: HostBridge = {
     emit: (level, text, path, line, column) => bridge.emit(level, clip(text, maxTextChars), path, line, column),
-    wake: bridge.wake, settled: bridge.settled, uncaught: bridge.uncaught,
+    display: bridge.display, notice: bridge.notice, wake: bridge.wake, settled: bridge.settled, uncaught: bridge.uncaught,
   };
 
   const define = (name: string, value: unknown) =>
     P.ObjectDefineProperty(P.G, name, { value, writable: true, enumerable: false, configurable: true });
 
   define('console', createConsole(consoleBridge, config.console));
+  define('display', createDisplay(bridge));
   for (const [name, fn] of Object.entries(timers.globals)) define(name, fn);
   define('structuredClone', structuredClone);
   define('TextEncoder', TextEncoder);
@@ -65,25 +68,41 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     return typeof answer === 'string' ? answer : null;
   });
   define('require', makeRequire(moduleRef, config.modules));
+  // Called inside a side-effect-checked inspector evaluation (host/preview.ts): describeValue passes those checks.
+  P.ObjectDefineProperty(P.G, config.previewName, {
+    value: (v: unknown) => describeValue(v), writable: false, enumerable: false, configurable: false,
+  });
+  const underscore = installUnderscore((message) => { bridge.notice(message); });
+  P.ObjectDefineProperty(P.G, config.rememberName, {
+    value: (e: unknown) => { underscore.error(e); }, writable: false, enumerable: false, configurable: false,
+  });
 
   return {
-    begin(argsJson, envJson, maxText) {
+    begin(argsJson, envJson, maxText, repl) {
       timers.reset();
       maxTextChars = maxText;
+      underscore.repl = repl === true;
       if (argsJson !== '') define('__ARGS__', P.JSONParse(argsJson));
       if (envJson !== '') define('__ENV__', P.JSONParse(envJson));
     },
     settle(value) {
-      if (!T.isPromise(value)) return { state: 'value', value: describeValue(value) };
+      if (!T.isPromise(value)) {
+        underscore.value(value);
+        return { state: 'value', value: describeValue(value) };
+      }
       try {
         P.PromisePrototypeThen(value,
-          (v) => bridge.settled(true, describeValue(v), null),
-          (e) => bridge.settled(false, null, describeError(e)));
+          (v) => { underscore.value(v); bridge.settled(true, describeValue(v), null); },
+          (e) => { underscore.error(e); bridge.settled(false, null, describeError(e)); });
       } catch {
         // not a real promise after all (a fake prototype chain)
+        underscore.value(value);
         return { state: 'value', value: describeValue(value) };
       }
       return { state: 'pending' };
+    },
+    rememberError(name, message, stack) {
+      underscore.error(rebuildError(P.StringCtor(name), P.StringCtor(message), P.StringCtor(stack)));
     },
     fire: () => timers.fire(),
     complete,

@@ -20,6 +20,13 @@ export type SettleResult =
 export interface HostBridge {
   /** A console call. Answers false when the execution is being stopped (further output is dropped). */
   emit(level: string, text: string, path: string, line: number, column: number): boolean;
+  /**
+   * A `display` bundle, checked in the isolate (isolate/display.ts): its data and
+   * metadata ('' for none) as JSON. Answers false when the execution is being stopped.
+   */
+  display(dataJson: string, metadataJson: string): boolean;
+  /** A message of the runtime itself (not of session code) for the current execution: a `system` event, level info. */
+  notice(message: string): boolean;
   /** Sets the session's timer alarm to ring in `delay` ms (-1: no timer is pending). */
   wake(delay: number): void;
   /** The awaited result of the execution settled. */
@@ -35,6 +42,13 @@ export interface InstallConfig {
   modules: Record<string, string[]>;
   /** How the host's Node prints what changed between Node releases (host/inspect-style.ts). */
   inspectStyle: InspectStyle;
+  /**
+   * Name of a hidden global the host's REPL wrapper calls with an exception the
+   * input threw, before rethrowing it (`_error`, see host/repl-rewrite.ts).
+   */
+  rememberName: string;
+  /** Name of a hidden global that describes a value, for previews the host evaluates through the inspector. */
+  previewName: string;
 }
 
 /**
@@ -53,12 +67,15 @@ export interface CompletionEntry { label: string; kind: string }
 export interface Controller {
   /**
    * Before an execution: run-file arguments as JSON (or '' to leave `__ARGS__`/`__ENV__` as they are),
-   * and the most console text one call may hand the host (the execution's maxOutputKb in characters).
+   * the most console text one call may hand the host (the execution's maxOutputKb in characters),
+   * and whether it is REPL input (which alone updates `_` and `_error`).
    */
-  begin(argsJson: string, envJson: string, maxTextChars: number): void;
+  begin(argsJson: string, envJson: string, maxTextChars: number, repl: boolean): void;
   /** The completion value of the script; promises are awaited and reported through `settled`. */
   settle(value: unknown): SettleResult;
   /** The alarm rang: runs the due timers; answers the next delay, or -1 when none is left. */
   fire(): number;
   complete(code: string, cursor: number, lexicalNames: string[]): CompletionEntry[];
+  /** REPL input threw where the isolate could not catch it (a syntax error...): `_error` gets a rebuilt copy. */
+  rememberError(name: string, message: string, stack: string): void;
 }

@@ -94,6 +94,7 @@ export function complete(code: string, cursor: number, lexicalNames: string[]): 
     }
     for (const name of propertyNames(P.G)) {
       if (P.RegExpPrototypeExec(/^[A-Za-z_$][\w$]*$/, name) === null || name === '__proto__') continue;
+      if (P.StringPrototypeStartsWith(name, '__vms')) continue; // the runtime's own hidden globals
       const d = readData(P.G, name);
       add(name, d.found ? kindOf(d.value, 'variable') : 'variable');
     }

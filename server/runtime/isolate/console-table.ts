@@ -48,8 +48,15 @@ const cell = (v: unknown): string => {
   return inspect(v, { depth, maxArrayLength: 3, breakLength: Infinity });
 };
 
-/** The table's text, or undefined when the data is not tabular (then it is logged as is). */
-export function renderTable(data: unknown, properties?: string[]): string | undefined {
+/** A table as columns of cells: the header and one array per column (index column first). */
+export interface TableGrid { head: string[]; columns: string[][] }
+
+/**
+ * The rows of `data` laid out as console.table does (index column, one
+ * column per key, `Values` for primitive rows), each cell written by `cellOf`;
+ * undefined when the data is not tabular.
+ */
+export function tabulate(data: unknown, properties: string[] | undefined, cellOf: (v: unknown) => string): TableGrid | undefined {
   if (data === null || typeof data !== 'object') return undefined;
   const indexes = (n: number) => P.ArrayFrom({ length: n }, (_, i) => cell(i));
   if (T.isMap(data)) {
@@ -58,16 +65,16 @@ export function renderTable(data: unknown, properties?: string[]): string | unde
     const it = P.MapPrototypeEntries(data as Map<unknown, unknown>);
     for (let step = P.MapIteratorNext(it); !step.done; step = P.MapIteratorNext(it)) {
       const [k, v] = step.value as [unknown, unknown];
-      P.ArrayPrototypePush(keys, cell(k));
-      P.ArrayPrototypePush(values, cell(v));
+      P.ArrayPrototypePush(keys, cellOf(k));
+      P.ArrayPrototypePush(values, cellOf(v));
     }
-    return render(['(iteration index)', 'Key', 'Values'], [indexes(keys.length), keys, values]);
+    return { head: ['(iteration index)', 'Key', 'Values'], columns: [indexes(keys.length), keys, values] };
   }
   if (T.isSet(data)) {
     const values: string[] = [];
     const it = P.SetPrototypeValues(data as Set<unknown>);
-    for (let step = P.SetIteratorNext(it); !step.done; step = P.SetIteratorNext(it)) P.ArrayPrototypePush(values, cell(step.value));
-    return render(['(iteration index)', 'Values'], [indexes(values.length), values]);
+    for (let step = P.SetIteratorNext(it); !step.done; step = P.SetIteratorNext(it)) P.ArrayPrototypePush(values, cellOf(step.value));
+    return { head: ['(iteration index)', 'Values'], columns: [indexes(values.length), values] };
   }
   const map: Record<string, string[]> = P.ObjectCreate(null);
   const columnOrder: string[] = [];
@@ -79,7 +86,7 @@ export function renderTable(data: unknown, properties?: string[]): string | unde
     const primitive = item === null || (typeof item !== 'function' && typeof item !== 'object');
     if (properties === undefined && primitive) {
       hasPrimitives = true;
-      primitiveValues[i] = cell(item);
+      primitiveValues[i] = cellOf(item);
     } else {
       const keys = properties || P.ObjectKeys(item);
       for (const key of keys) {
@@ -87,7 +94,7 @@ export function renderTable(data: unknown, properties?: string[]): string | unde
           map[key] = [];
           P.ArrayPrototypePush(columnOrder, key);
         }
-        map[key][i] = (primitive && properties) || !P.ObjectPrototypeHasOwnProperty(item, key) ? '' : cell(item[key]);
+        map[key][i] = (primitive && properties) || !P.ObjectPrototypeHasOwnProperty(item, key) ? '' : cellOf(item[key]);
       }
     }
   }
@@ -97,5 +104,26 @@ export function renderTable(data: unknown, properties?: string[]): string | unde
     P.ArrayPrototypePush(head, 'Values');
     P.ArrayPrototypePush(columns, primitiveValues);
   }
-  return render(head, columns);
+  return { head, columns };
+}
+
+/** Rows of a grid (a missing cell is ''). */
+export function gridRows(grid: TableGrid): string[][] {
+  let longest = 0;
+  for (const column of grid.columns) longest = P.MathMax(longest, column.length);
+  const rows: string[][] = [];
+  for (let j = 0; j < longest; j++) {
+    const row: string[] = [];
+    for (let i = 0; i < grid.head.length; i++) {
+      P.ArrayPrototypePush(row, P.ObjectPrototypeHasOwnProperty(grid.columns[i], j) ? grid.columns[i][j] : '');
+    }
+    P.ArrayPrototypePush(rows, row);
+  }
+  return rows;
+}
+
+/** The table's text, or undefined when the data is not tabular (then it is logged as is). */
+export function renderTable(data: unknown, properties?: string[]): string | undefined {
+  const grid = tabulate(data, properties, cell);
+  return grid && render(grid.head, grid.columns);
 }

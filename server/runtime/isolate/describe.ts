@@ -85,7 +85,10 @@ export function toJson(value: unknown): { ok: true; json: unknown } | { ok: fals
         const item = walk(desc.value);
         if (item === NOT_JSON) return NOT_JSON;
         budget.chars += key.length;
-        P.ObjectDefineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+        // A plain store (V8's side-effect checks, under which previews run, refuse defineProperty);
+        // only `__proto__` needs defining, or it would set the prototype.
+        if (key === '__proto__') P.ObjectDefineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else out[key] = item;
       }
       return out;
     } finally {

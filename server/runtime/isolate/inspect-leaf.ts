@@ -35,13 +35,50 @@ for (let i = 0; i < 0xa0; i++) {
 meta[8] = '\\b'; meta[9] = '\\t'; meta[10] = '\\n'; meta[12] = '\\f'; meta[13] = '\\r';
 meta[39] = "\\'"; meta[92] = '\\\\';
 
-const escapeAnyRe = /[\x00-\x1f\x27\x5c\x7f-\x9f]/;
 const escapeAnyReG = /[\x00-\x1f\x27\x5c\x7f-\x9f]/g;
-const escapeNoQuoteRe = /[\x00-\x1f\x5c\x7f-\x9f]/;
 const escapeNoQuoteReG = /[\x00-\x1f\x5c\x7f-\x9f]/g;
 export const keyStrRe = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
 
 const escapeFn = (s: string) => meta[P.StringPrototypeCharCodeAt(s, 0)];
+
+/*
+ * The common paths below test strings with loops rather than regular
+ * expressions: a RegExp exec writes the engine's last-match state, which V8's
+ * side-effect checks refuse, and previews (`sessions/preview`) describe values
+ * under those checks.
+ */
+
+/** Does `str` hold a character escapeAnyRe (withQuote) or escapeNoQuoteRe matches? */
+function needsEscape(str: string, withQuote: boolean): boolean {
+  for (let i = 0; i < str.length; i++) {
+    const c = P.StringPrototypeCharCodeAt(str, i);
+    if (c < 0x20 || c === 0x5c || (c >= 0x7f && c <= 0x9f) || (withQuote && c === 0x27)) return true;
+  }
+  return false;
+}
+
+/** keyStrRe without a regular expression: a key printed without quotes. */
+export function isPlainKey(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = P.StringPrototypeCharCodeAt(key, i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+/**
+ * `{ ...ctx, ...overrides }` without object spread: spread compiles to a
+ * bytecode V8's side-effect checks refuse outright, and previews
+ * (`sessions/preview`) describe values under those checks.
+ */
+export function withOptions<T extends object>(ctx: T, overrides: Partial<T>): T {
+  const out = {} as T;
+  for (const key of P.ObjectKeys(ctx)) (out as any)[key] = (ctx as any)[key];
+  for (const key of P.ObjectKeys(overrides)) (out as any)[key] = (overrides as any)[key];
+  return out;
+}
 
 export function escapeControl(s: string): string {
   return P.StringPrototypeReplace(s, escapeAnyReG, escapeFn);
@@ -49,19 +86,15 @@ export function escapeControl(s: string): string {
 
 /** A string literal the way Node prints it: single quotes unless double or back quotes need fewer escapes. */
 export function strEscape(str: string): string {
-  let test = escapeAnyRe;
   let replacer = escapeAnyReG;
   let quote = 39;
   if (P.StringPrototypeIncludes(str, "'")) {
     if (!P.StringPrototypeIncludes(str, '"')) quote = -1;
     else if (!P.StringPrototypeIncludes(str, '`') && !P.StringPrototypeIncludes(str, '${')) quote = -2;
-    if (quote !== 39) {
-      test = escapeNoQuoteRe;
-      replacer = escapeNoQuoteReG;
-    }
+    if (quote !== 39) replacer = escapeNoQuoteReG;
   }
   let body = str;
-  if (str.length < 5000 && P.RegExpPrototypeExec(test, str) === null) {
+  if (str.length < 5000 && !needsEscape(str, quote === 39)) {
     body = str;
   } else if (str.length > 100) {
     body = P.StringPrototypeReplace(str, replacer, escapeFn);
@@ -154,7 +187,7 @@ export function getConstructorName(obj: object, ctx: InspectContext, recurseTime
   if (recurseTimes > ctx.depth || firstProto === undefined) return `${res} <Complex prototype>`;
   const protoName = getConstructorName(firstProto, ctx, recurseTimes + 1, inspect);
   if (protoName === null) {
-    return `${res} <${inspect(firstProto, { ...ctx, customInspect: false, depth: -1 })}>`;
+    return `${res} <${inspect(firstProto, withOptions(ctx, { customInspect: false, depth: -1 }))}>`;
   }
   return `${res} <${protoName}>`;
 }
@@ -222,7 +255,7 @@ export function getBoxedBase(value: object, ctx: InspectContext, keys: PropertyK
   }
   let base = `[${type}`;
   if (type !== constructor) base += constructor === null ? ' (null prototype)' : ` (${constructor})`;
-  base += `: ${formatPrimitive(prim, { ...ctx, compact: 3, indentationLvl: 0, breakLength: Infinity })}]`;
+  base += `: ${formatPrimitive(prim, withOptions(ctx, { compact: 3, indentationLvl: 0, breakLength: Infinity }))}]`;
   if (tag !== '' && tag !== constructor) base += ` [${tag}]`;
   return base;
 }

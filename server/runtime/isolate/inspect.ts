@@ -16,7 +16,7 @@ import * as P from './primordials';
 import * as T from './types';
 import {
   escapeControl, formatBigInt, formatError, formatNumber, formatPrimitive, getBoxedBase, getConstructorName, getCtxName,
-  getFunctionBase, getPrefix, keyStrRe, strEscape, type InspectContext,
+  getFunctionBase, getPrefix, isPlainKey, strEscape, type InspectContext,
 } from './inspect-leaf';
 import { kArrayExtrasType, kArrayType, kObjectType, reduceToSingleString } from './inspect-layout';
 
@@ -309,6 +309,16 @@ function formatArray(ctx: InspectContext, value: any[], recurseTimes: number): s
   return output;
 }
 
+/** `/^(0|[1-9][0-9]*)$/` without a regular expression (see inspect-leaf.ts for why). */
+function isCanonicalIndex(key: string): boolean {
+  if (key.length === 0 || (key.length > 1 && P.StringPrototypeCharCodeAt(key, 0) === 48)) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = P.StringPrototypeCharCodeAt(key, i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function formatSparseArray(ctx: InspectContext, value: any[], recurseTimes: number, maxLength: number, output: string[], i: number): string[] {
   const keys = P.ObjectKeys(value);
   let index = i;
@@ -317,7 +327,7 @@ function formatSparseArray(ctx: InspectContext, value: any[], recurseTimes: numb
     const tmp = +key;
     if (tmp > 2 ** 32 - 2) break;
     if (`${index}` !== key) {
-      if (P.RegExpPrototypeExec(/^(0|[1-9][0-9]*)$/, key) === null) break;
+      if (!isCanonicalIndex(key)) break;
       const empty = tmp - index;
       P.ArrayPrototypePush(output, `<${empty} empty item${empty > 1 ? 's' : ''}>`);
       index = tmp;
@@ -425,7 +435,7 @@ function formatProperty(ctx: InspectContext, value: any, recurseTimes: number, k
   if (typeof key === 'symbol') name = style.symbolKeysInBrackets ? `[${escapeControl(P.SymbolPrototypeToString(key))}]` : escapeControl(P.SymbolPrototypeToString(key));
   else if (key === '__proto__') name = "['__proto__']";
   else if (desc.enumerable === false) name = `[${escapeControl(P.StringCtor(key))}]`;
-  else if (P.RegExpPrototypeExec(keyStrRe, P.StringCtor(key)) !== null) name = P.StringCtor(key);
+  else if (isPlainKey(P.StringCtor(key))) name = P.StringCtor(key);
   else name = strEscape(P.StringCtor(key));
   return `${name}:${extra}${str}`;
 }

@@ -69,6 +69,7 @@ export const StringPrototypeValueOf = uncurry(String.prototype.valueOf);
 export const RegExpPrototypeExec = uncurry(RegExp.prototype.exec) as (self: RegExp, s: string) => RegExpExecArray | null;
 export const RegExpPrototypeToString = uncurry(RegExp.prototype.toString);
 export const RegExpPrototypeSourceGetter = getter(RegExp.prototype, 'source');
+export const RegExpPrototypeGlobalGetter = getter(RegExp.prototype, 'global');
 export const NumberPrototypeValueOf = uncurry(Number.prototype.valueOf);
 export const NumberPrototypeToString = uncurry(Number.prototype.toString);
 export const BooleanPrototypeValueOf = uncurry(Boolean.prototype.valueOf);
@@ -138,6 +139,11 @@ export const TypedArrayToStringTagGetter = getter(TypedArrayPrototype, Symbol.to
 export const TypedArrayLengthGetter = getter(TypedArrayPrototype, 'length');
 export const TypedArrayBufferGetter = getter(TypedArrayPrototype, 'buffer');
 export const DataViewBufferGetter = getter(DataView.prototype, 'buffer');
+/** Each typed array class's prototype and name (typedArrayName finds an instance's class along its prototype chain). */
+export const TypedArrayPrototypes: Array<[object, string]> = [
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+].map((C) => [C.prototype, C.name]);
 export const Uint8ArrayCtor = Uint8Array;
 export const FunctionCtor = Function;
 export const AsyncFunctionPrototype = ObjectGetPrototypeOf(async function () { /* marker */ });

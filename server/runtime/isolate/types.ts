@@ -35,19 +35,28 @@ export const isSetIterator = (v: unknown) => typeof v === 'object' && v !== null
 
 export function isRegExp(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
-  // RegExp.prototype itself answers the `source` getter without throwing.
   if (v === RegExp.prototype) return false;
-  try {
-    P.RegExpPrototypeSourceGetter(v);
-    return true;
-  } catch {
-    return false;
-  }
+  // No brand-checking getter here: V8's side-effect checks (under which previews describe
+  // values) refuse RegExp getters on objects that existed before. The builtin tag plus the
+  // own, non-configurable `lastIndex` every RegExp has is as close as plain reads get.
+  if (P.ObjectPrototypeToString(v) !== '[object RegExp]') return false;
+  const lastIndex = P.ObjectGetOwnPropertyDescriptor(v, 'lastIndex');
+  return lastIndex !== undefined && 'value' in lastIndex && lastIndex.configurable === false && lastIndex.enumerable === false;
 }
 
 /** The typed array's constructor name (`Uint8Array`...), or undefined. */
 export function typedArrayName(v: unknown): string | undefined {
-  return P.TypedArrayToStringTagGetter(v);
+  // Not the Symbol.toStringTag getter: V8's side-effect checks refuse it, and previews
+  // describe values under them. isView is the brand check; the class is found by prototype.
+  if (typeof v !== 'object' || v === null || !P.ArrayBufferIsView(v)) return undefined;
+  let proto = P.ObjectGetPrototypeOf(v);
+  for (let depth = 0; proto !== null && depth < 100; depth++) {
+    for (let i = 0; i < P.TypedArrayPrototypes.length; i++) {
+      if (P.TypedArrayPrototypes[i][0] === proto) return P.TypedArrayPrototypes[i][1];
+    }
+    proto = P.ObjectGetPrototypeOf(proto);
+  }
+  return undefined;
 }
 
 export function isBoxedPrimitive(v: unknown): boolean {
