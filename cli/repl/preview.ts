@@ -7,17 +7,9 @@
  * REPL, silently; any other failure shows nothing for that key.
  */
 import readline from 'node:readline';
-import { errorCodeOf } from '../../server/protocol';
+import { errorCodeOf, SessionsPreview } from '../../server/protocol';
 import type { DaemonClient } from '../connect';
 import type { Paint } from '../format/color';
-
-/**
- * The method is another branch's addition to the contract: called by name
- * until its typed definition is in server/protocol.
- */
-const METHOD = 'sessions/preview';
-
-interface PreviewAnswer { value?: { type?: unknown; preview?: unknown } }
 
 interface CursorMath {
   getCursorPos(): { rows: number; cols: number };
@@ -65,9 +57,9 @@ export class PreviewLine {
 
   private async ask(code: string): Promise<string | undefined> {
     try {
-      const answer = await this.client.connection.sendRequest(METHOD, { sessionId: this.sessionId, code }) as PreviewAnswer | null;
-      const value = answer?.value;
-      if (!value || typeof value.preview !== 'string' || value.type === 'undefined') return undefined;
+      // A daemon older than the method answers METHOD_NOT_FOUND: the preview turns itself off.
+      const { value } = await this.client.connection.sendRequest(SessionsPreview.type, { sessionId: this.sessionId, code });
+      if (!value || value.type === 'undefined') return undefined;
       // `1` previewing as `1` tells nothing.
       return value.preview === code.trim() ? undefined : value.preview;
     } catch (error) {
