@@ -1,5 +1,5 @@
 /**
- * Entry of dist/daemon.js: `node --no-node-snapshot dist/daemon.js serve
+ * Entry of dist/daemon.js: `node dist/daemon.js serve
  * [--stdio] [--socket [PATH]] [--db PATH] [--idle-timeout MS]` — the same
  * flags as `vm-system serve`. A bundle of its own so that starting a daemon
  * loads neither the CLI's parser nor its formatting, and the CLI bundle

@@ -4,10 +4,17 @@
  * dependency-free so the CLI's fast path can import it without the contract's
  * schemas.
  */
-export function encodeFrame(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
-  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+export function encodeFrame(message: unknown): Uint8Array {
+  const body = utf8.encode(JSON.stringify(message));
+  const head = utf8.encode(`Content-Length: ${body.length}\r\n\r\n`);
+  const frame = new Uint8Array(head.length + body.length);
+  frame.set(head);
+  frame.set(body, head.length);
+  return frame;
 }
+
+// The contract uses no Node APIs (test/unit/boundaries.test.ts): TextEncoder, not Buffer.
+const utf8 = new TextEncoder();
 
 /**
  * The largest frame body either side accepts (64 MiB): a bigger one is

@@ -17,7 +17,7 @@ import { HostRequestError } from './pool/host-process';
 
 export interface RuntimeOptions {
   log?: (line: string) => void;
-  /** The bundled host; default `runtime-host.js` next to this file (the daemon runs from dist/cli.js). */
+  /** The bundled host; default `runtime-host.js` next to this file (the daemon runs from dist/daemon.js). */
   hostScript?: string;
   /** Sessions sharing one host process (default 32; see docs/runtime.md for the memory figures). */
   sessionsPerHost?: number;

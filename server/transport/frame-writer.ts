@@ -20,7 +20,7 @@ const MAX_PENDING_BYTES = 64 * 1024;
  */
 export class FrameWriter extends AbstractMessageWriter implements MessageWriter {
   private errorCount = 0;
-  private pending: Buffer[] = [];
+  private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -31,7 +31,7 @@ export class FrameWriter extends AbstractMessageWriter implements MessageWriter 
   }
 
   write(msg: Message): Promise<void> {
-    let frame: Buffer;
+    let frame: Uint8Array;
     try {
       frame = encodeFrame(msg);
     } catch (error) {

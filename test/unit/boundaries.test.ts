@@ -58,3 +58,15 @@ test('client/ (the public vm-system/client) imports nothing of cli/ or extension
 test('server/protocol uses no Node APIs', () => {
   assert.deepEqual(violations('server/protocol', (t) => /^node:|^(fs|path|os|child_process)$/.test(t)), []);
 });
+
+/** Code lines (comments dropped) that use a Node global: imports are not the only way in. */
+function nodeGlobals(dir: string): string[] {
+  return sources(dir).flatMap((file) => readFileSync(path.join(ROOT, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '').split('\n').map((line, i) => [line.replace(/\/\/.*$/, ''), i + 1] as const)
+    .filter(([line]) => /(?<![.\w$])(Buffer|process|__dirname|__filename)\b(?!\s*[:?]\s)|(?<![.\w$])require\s*\((?![^)]*\)\s*[:{])/.test(line.replace(/(['"`]).*?\1/g, '')))
+    .map(([line, n]) => `${file}:${n}: ${line.trim()}`));
+}
+
+test('server/protocol and server/core use no Node globals (Buffer, process, require)', () => {
+  assert.deepEqual([...nodeGlobals('server/protocol'), ...nodeGlobals('server/core')], []);
+});
