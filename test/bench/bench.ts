@@ -3,7 +3,6 @@
  * measured in the same run, as one table. Targets are printed, not asserted:
  * tests check behaviour, this checks speed.
  */
-import { loadEngine } from '../../server/runtime/engine';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import * as P from '../../server/protocol';
@@ -12,6 +11,7 @@ import { BIN } from '../helpers/cli';
 import { execRepl, watchLatency } from './cli-bench';
 import { engineRows, libraryRows, previewRows, storeRows } from './engine-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
+import { loadEngine } from '../../server/runtime/engine';
 
 async function coldStart(rows: Row[]): Promise<void> {
   const samples: number[] = [];

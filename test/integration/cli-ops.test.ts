@@ -1,9 +1,9 @@
 /** `vm-system ops …` and `vm-system libs …`. */
-import { isAdvisoryFixed } from '../../server/runtime/engine';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeWorktree } from '../helpers/daemon';
 import { cliDb, type CliDb } from '../helpers/cli';
+import { isAdvisoryFixed } from '../../server/runtime/engine';
 
 let d: CliDb;
 before(() => { d = cliDb(); });

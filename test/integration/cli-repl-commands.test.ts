@@ -3,7 +3,6 @@
  * session): node's dot-commands (.editor, .save, .load, .clear, .help),
  * Ctrl-R reverse history search, and one line per cancel.
  */
-import { waitUntil } from '../helpers/processes';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { makeWorktree, tempDir } from '../helpers/daemon';
 import { BIN, cliDb, type CliDb } from '../helpers/cli';
 import { spawnPty, type PtySession } from '../helpers/pty';
+import { waitUntil } from '../helpers/processes';
 
 let d: CliDb;
 const made: string[] = [];

@@ -8,10 +8,13 @@ import { test } from 'node:test';
 import * as P from '../../server/protocol';
 import { openSession, startDaemon, tempDir } from '../helpers/daemon';
 import path from 'node:path';
+import { seededRandom } from '../helpers/random';
 
 const ROUNDS = 20;
 
-test(`acknowledged executions survive kill -9 (${ROUNDS} rounds, 3 sessions)`, { timeout: 240_000 }, async () => {
+test(`acknowledged executions survive kill -9 (${ROUNDS} rounds, 3 sessions)`, { timeout: 240_000 }, async (t) => {
+  const random = seededRandom();
+  t.diagnostic(`seed ${random.seed} (VM_SYSTEM_TEST_SEED=${random.seed} replays these kill moments)`);
   const dbPath = path.join(tempDir(), 'kill.db');
   const acknowledged: P.ExecutionWithEvents[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -28,7 +31,7 @@ test(`acknowledged executions survive kill -9 (${ROUNDS} rounds, 3 sessions)`, {
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 30 + Math.random() * 120));
+    await new Promise((r) => setTimeout(r, 30 + random.next() * 120));
     killed = true;
     await d.kill('SIGKILL');
     await Promise.all(writers);

@@ -9,8 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { acquireDatabaseLock, openStore } from '../../server/store';
 import type { Event } from '../../server/protocol';
+import { seededRandom } from '../helpers/random';
 
-const [dbPath, writersArg, checkpointArg] = process.argv.slice(2);
+const [dbPath, writersArg, checkpointArg, seedArg] = process.argv.slice(2);
+const random = seededRandom(Number(seedArg) || undefined);
 
 async function main(): Promise<void> {
   const lock = acquireDatabaseLock(dbPath, { pid: process.pid });
@@ -29,10 +31,10 @@ async function main(): Promise<void> {
       const startedAt = new Date().toISOString();
       const metrics = { wallMs: 0, cpuMs: 0, events: 0, outputBytes: 0 };
       store.putExecution({ id, sessionId, kind: 'repl', input: 'x', args: {}, env: {}, status: 'running', startedAt, metrics });
-      const count = 1 + Math.floor(Math.random() * 5);
+      const count = 1 + Math.floor(random.next() * 5);
       const events: Event[] = [];
       for (let seq = 1; seq <= count; seq++) {
-        events.push({ executionId: id, seq, ts: new Date().toISOString(), type: 'console', payload: { level: 'log', text: `${id}:${seq} ${'.'.repeat(Math.floor(Math.random() * 300))}` } });
+        events.push({ executionId: id, seq, ts: new Date().toISOString(), type: 'console', payload: { level: 'log', text: `${id}:${seq} ${'.'.repeat(Math.floor(random.next() * 300))}` } });
       }
       // Events arrive in two bursts, as they would from a running execution.
       store.appendEvents(events.slice(0, 1));

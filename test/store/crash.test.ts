@@ -11,15 +11,16 @@ import * as readline from 'node:readline';
 import { test } from 'node:test';
 import { openStore } from '../../server/store';
 import { defer, logger, tempDir } from './helpers';
+import { seededRandom } from '../helpers/random';
 
 const WRITER = path.join(__dirname, 'crash-writer.ts');
 const ROUNDS = Number(process.env.STORE_CRASH_ROUNDS ?? 24);
 
 interface Round { acked: Map<string, number>; checkpoints: number }
 
-function runRound(dbPath: string, killAfterMs: number): Promise<Round> {
+function runRound(dbPath: string, killAfterMs: number, seed: number): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', WRITER, dbPath, '4', String(24 * 1024)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', WRITER, dbPath, '4', String(24 * 1024), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked = new Map<string, number>();
     let checkpoints = 0;
     let stderr = '';
@@ -44,12 +45,14 @@ function runRound(dbPath: string, killAfterMs: number): Promise<Round> {
 
 test(`kill -9 at random moments over ${ROUNDS} rounds loses no acknowledged execution or event`, { timeout: 180_000 }, async (t) => {
   const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const random = seededRandom();
+  t.diagnostic(`seed ${random.seed} (VM_SYSTEM_TEST_SEED=${random.seed} replays these kill moments and the writer's choices)`);
   const all = new Map<string, number>();
   let checkpoints = 0;
   for (let round = 0; round < ROUNDS; round++) {
     // Mostly mid-run kills, sometimes right after startup (during recovery's flush or the first checkpoint).
-    const killAfter = round % 6 === 0 ? Math.floor(Math.random() * 5) : 20 + Math.floor(Math.random() * 300);
-    const result = await runRound(dbPath, killAfter);
+    const killAfter = round % 6 === 0 ? Math.floor(random.next() * 5) : 20 + Math.floor(random.next() * 300);
+    const result = await runRound(dbPath, killAfter, random.seed + round);
     for (const [id, n] of result.acked) all.set(id, n);
     checkpoints += result.checkpoints;
   }
