@@ -43,7 +43,7 @@ test('a preview answers the value a REPL execution would show', async () => {
   const s = await session();
   await repl(s, SETUP);
   for (const code of ['x + 1', 'arr', 'arr.map((v) => v * 2)', '{ a: 1, s: "q" }', 'lexical', 'point', 'map', 'o.pure', '"str"', '10n',
-    'Symbol("s")', 'null', 'undefined', 'Point', 'new Set([1, 2])', 'arr.length;', 'JSON.stringify(arr)', '[1, , 3]']) {
+    'Symbol("s")', 'null', 'undefined', 'Point', 'new Set([1, 2])', 'arr.length;', 'JSON.stringify(arr)', '[1, , 3]', 'new Date(0)']) {
     const { value } = await preview(s, code);
     const executed = await repl(s, code);
     assert.deepEqual(value, executed.result, code);

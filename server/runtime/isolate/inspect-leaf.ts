@@ -57,6 +57,18 @@ function needsEscape(str: string, withQuote: boolean): boolean {
   return false;
 }
 
+/** `s.split('\n')` with indexOf and slice (String.prototype.split is refused by V8's side-effect checks). */
+function splitLines(s: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let at = P.StringPrototypeIndexOf(s, '\n'); at !== -1; at = P.StringPrototypeIndexOf(s, '\n', start)) {
+    P.ArrayPrototypePush(out, P.StringPrototypeSlice(s, start, at));
+    start = at + 1;
+  }
+  P.ArrayPrototypePush(out, P.StringPrototypeSlice(s, start));
+  return out;
+}
+
 /** keyStrRe without a regular expression: a key printed without quotes. */
 export function isPlainKey(key: string): boolean {
   if (key.length === 0) return false;
@@ -313,7 +325,7 @@ function stackFrames(err: any, frames: string[]): string[] {
   const causeStack = stackOf(cause);
   const at = P.StringPrototypeIndexOf(causeStack, '\n    at');
   if (at === -1) return frames;
-  const causeFrames = P.StringPrototypeSplit(P.StringPrototypeSlice(causeStack, at + 1), '\n');
+  const causeFrames = splitLines(P.StringPrototypeSlice(causeStack, at + 1));
   for (let i = 0; i < frames.length - 3; i++) {
     const pos = P.ArrayPrototypeIndexOf(causeFrames, frames[i]);
     if (pos === -1) continue;
@@ -357,7 +369,7 @@ export function formatError(err: any, constructor: string | null, tag: string, c
   if (stackStart === -1) {
     stack = `[${stack}]`;
   } else {
-    const frames = stackFrames(err, P.StringPrototypeSplit(P.StringPrototypeSlice(stack, stackStart + 1), '\n'));
+    const frames = stackFrames(err, splitLines(P.StringPrototypeSlice(stack, stackStart + 1)));
     stack = `${P.StringPrototypeSlice(stack, 0, stackStart)}\n${P.ArrayPrototypeJoin(frames, '\n')}`;
   }
   if (ctx.indentationLvl !== 0) {
