@@ -323,3 +323,39 @@ test('class 9: an ES-module bare specifier with .. says nothing about host files
     await d.stop();
   }
 });
+
+test('class 9: a folder swapped for a link to outside while a module graph loads never loads a file outside', { timeout: 120_000 }, async () => {
+  const outside = outsideDir();
+  made.push(outside);
+  writeFileSync(path.join(outside, 'mod.mjs'), "export default 'outside'");
+  const d = await startDaemon();
+  try {
+    const { session, worktree } = await openSession(d, { 'main.mjs': "import v from './dir/mod.mjs'; export default v", 'dir/mod.mjs': "export default 'inside'" });
+    symlinkSync(outside, path.join(worktree, 'link'));
+    const flipping = spawn('python3', ['-c', `
+import os, sys
+os.chdir(sys.argv[1])
+while True:
+    try:
+        os.rename('dir', 'dir-held'); os.rename('link', 'dir')
+        os.rename('dir', 'link'); os.rename('dir-held', 'dir')
+    except OSError:
+        pass
+`, worktree], { stdio: 'ignore' });
+    const seen = new Set<string>();
+    try {
+      for (const end = Date.now() + 3000; Date.now() < end;) {
+        const r = await d.call(P.ExecutionsRunFile, { sessionId: session.id, path: 'main.mjs' }).then(
+          (x) => `${x.status}: ${x.result?.preview ?? x.error?.message}`, (e: Error) => `refused: ${e.message}`);
+        seen.add(r);
+      }
+    } finally {
+      flipping.kill();
+    }
+    assert.ok(![...seen].some((v) => v.startsWith('ok: outside')), [...seen].join(' | '));
+    // What session code is told names no host path, whichever moment the swap hit.
+    assert.ok(![...seen].some((v) => v.includes(worktree) || v.includes(outside)), [...seen].join(' | '));
+  } finally {
+    await d.stop();
+  }
+});
