@@ -6,7 +6,7 @@
  * here, so one session's disk waits never stall the host's other sessions.
  * Files are opened with O_NOFOLLOW (a link swapped in after the path check is
  * refused rather than followed) and O_NONBLOCK (opening a FIFO in the worktree
- * must not hang a libuv thread), in the folder the check approved (anchored.ts:
+ * must not hang a libuv thread), in the folder the check approved (fs-anchored.ts:
  * a folder swapped for a link meanwhile cannot lead outside); anything but a
  * regular file is refused, and a write to a file with more than one hard link
  * (it may be a file outside the worktree as well) is refused.
@@ -16,7 +16,7 @@ import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { ModuleContext, NativeModule } from '../runtime/host/modules';
 import { isReadOnly, readOnlyError } from './capabilities';
 import { argTypeError, codedError, fromNodeError, nodeError } from './errors';
-import { anchored, existsAnchored, inParent, listDir, mkdirAnchored } from './anchored';
+import { anchored, existsAnchored, inParent, listDir, mkdirAnchored } from './fs-anchored';
 import { resolveInWorktree, type ResolvedPath } from './paths';
 
 /** Bytes one read or write may move: the data is copied into the isolate (and counts against its heap). */
@@ -54,7 +54,8 @@ async function openChecked({ real, shown, root }: ResolvedPath, flags: number, s
       ? await inParent(root, real, shown, syscall, (p) => open(p, openFlags, 0o666))
       : await open(real, openFlags, 0o666);
   } catch (err) {
-    throw (err as { code?: string }).code === 'INVALID_PATH' ? err : fromNodeError(err, syscall, shown);
+    // inParent's errors already name the session's path.
+    throw anchored() ? err : fromNodeError(err, syscall, shown);
   }
   try {
     const st = await handle.stat();

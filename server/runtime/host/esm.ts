@@ -16,8 +16,10 @@
  */
 import ivm from './ivm';
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { anchored, inParent, OutsideError } from '../../files/anchored';
 import { isInside } from '../../files/inside';
 import type { Execution } from './execution';
 import type { IsolateSession } from './isolate-session';
@@ -90,14 +92,18 @@ class ModuleGraph {
       const loaded = this.byKey.get(path.resolve(referrerDir, specifier));
       if (loaded) return loaded;
     }
-    const found = await this.locate(specifier, referrerDir);
-    if (!found) {
+    const notFound = () => {
       const err = new Error(`Cannot find module '${specifier}' imported from ${referrerName}`);
       err.stack = `Error: ${err.message}`;
-      throw err;
-    }
+      return err;
+    };
+    // A file that vanishes between the lookups (ENOENT, ENOTDIR, ELOOP) is not found: the host's error names host paths.
+    const isErrno = (err: unknown) => typeof (err as NodeJS.ErrnoException)?.code === 'string' && !(err instanceof ImportRefused);
+    const located = await this.locate(specifier, referrerDir).catch((err: unknown) => { throw isErrno(err) ? notFound() : err; });
+    if (!located) throw notFound();
+    const { found, real } = located;
     const rel = this.rel(found);
-    let code = await readFile(found, 'utf8');
+    let code = await this.read(specifier, real).catch((err: unknown) => { throw isErrno(err) ? notFound() : err; });
     if (TS.test(found)) {
       const out = await transpile(code, rel, 'esm');
       code = out.code;
@@ -106,8 +112,22 @@ class ModuleGraph {
     return this.load(found, code, rel, path.dirname(found));
   }
 
-  /** The worktree file a specifier names, or undefined. */
-  private async locate(specifier: string, referrerDir: string): Promise<string | undefined> {
+  /**
+   * The file's text, read from the folder that was checked (server/files/anchored.ts):
+   * a folder swapped for a link since locate() cannot lead the read outside.
+   */
+  private async read(specifier: string, real: string): Promise<string> {
+    if (!anchored()) return readFile(real, 'utf8');
+    try {
+      return await inParent(this.rootReal!, real, (p) => readFile(p, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW }));
+    } catch (err) {
+      if (err instanceof OutsideError || (err as NodeJS.ErrnoException).code === 'ELOOP') throw new ImportRefused(`import '${specifier}' resolves outside the worktree`);
+      throw err;
+    }
+  }
+
+  /** The worktree file a specifier names (as named, and its real path), or undefined. */
+  private async locate(specifier: string, referrerDir: string): Promise<{ found: string; real: string } | undefined> {
     const { resolver } = this.exec.request;
     const bases: string[] = [];
     if (specifier.startsWith('./') || specifier.startsWith('../')) {
@@ -131,7 +151,7 @@ class ModuleGraph {
         if (!isInside(this.rootReal, real)) {
           throw new ImportRefused(`import '${specifier}' resolves (through a link) outside the worktree`);
         }
-        return candidate;
+        return { found: candidate, real };
       }
     }
     return undefined;
