@@ -3,11 +3,11 @@
  * temp database and returns a typed client built on vscode-jsonrpc.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, type MessageConnection } from 'vscode-jsonrpc/node';
 import { TolerantWriter } from '../../client/tolerant-writer';
+import { tempDir } from './temp';
 import * as z from 'zod';
 import { errorCodeOf, ExecutionEventNotification, Initialize, type Event, type ParamsOf, type RequestDef, type ResultOf, type ErrorCode } from '../../server/protocol';
 
@@ -41,9 +41,7 @@ export interface TestDaemon {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function tempDir(prefix = 'vmsys-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir };
 
 /** A worktree folder with the given files (relative path → content). */
 export function makeWorktree(files: Record<string, string> = {}): string {

@@ -4,11 +4,9 @@
  * and short limits), a temp worktree, and small helpers to evaluate code.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import * as P from '../../server/protocol';
 import { makeWorktree, type TestDaemon } from './daemon';
+import { tempDir } from './temp';
 
 export interface ModuleSessionOptions {
   modules: string[];
@@ -57,6 +55,6 @@ export async function moduleSession(d: TestDaemon, options: ModuleSessionOptions
 
 /** A directory outside every worktree, for escape attempts to aim at. */
 export function outsideDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'vmsys-outside-'));
+  return tempDir('vmsys-outside-');
 }
 

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { createRuntime, type RuntimeOptions } from '../../server/runtime';
 import type { ExecOutcome, ExecRequest, RuntimeEvent, RuntimePort, SessionSpec } from '../../server/core/ports';
 import { DEFAULT_SETTINGS, type Limits, type Settings } from '../../server/protocol';
+import { tempDir } from '../helpers/temp';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const HOST_SCRIPT = path.join(ROOT, 'dist/runtime-host.js');
@@ -31,7 +31,7 @@ export function settings(limits: Partial<Limits> = {}, runtime: Partial<Settings
 }
 
 export function tempWorktree(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vms-rt-'));
+  const dir = tempDir('vms-rt-');
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), text);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../helpers/temp';
 import { daemonArgs, engineMajors, expandHome, isSupportedNode, parseNodeVersion, probeNode, versionManagerNodes, versionText } from '../../extension/node-version';
 
 test('node versions', () => {
@@ -30,7 +30,7 @@ test('probing node: this one, a missing one, an old one', async () => {
   assert.ok(here.ok && here.node.version[0] >= 20);
   const missing = await probeNode('/nonexistent/node');
   assert.ok(!missing.ok && /was not found/.test(missing.reason));
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vms-node-'));
+  const dir = tempDir('vms-node-');
   const old = path.join(dir, 'node');
   writeFileSync(old, '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
   const probe = await probeNode(old);
