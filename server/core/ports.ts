@@ -87,8 +87,8 @@ export interface SessionSpec {
   /** Enabled native modules (`fs`, `database`, `exec`). */
   modules: string[];
   capabilities: Capability[];
-  /** Resolved library files to evaluate at start, in order. */
-  libraries: Array<{ name: string; version: string; global: string; file: string }>;
+  /** Resolved libraries, in order: catalog files to evaluate at start, registry packages to resolve imports in. */
+  libraries: ResolvedLibrary[];
 }
 
 export interface ExecRequest {
@@ -170,7 +170,12 @@ export interface IdPort { newId(): string; }
 
 // ---------------------------------------------------------------- libraries
 
-export interface ResolvedLibrary { name: string; version: string; global: string; file: string }
+/**
+ * A library as a session loads it: a catalog library is a file evaluated at
+ * start that defines `global`; a registry library is an installed tree
+ * (`root/node_modules/<name>`) that `require`/`import` resolve in.
+ */
+export interface ResolvedLibrary { name: string; version: string; global?: string; file?: string; root?: string }
 
 /** The library catalog and its local cache (server/libraries). */
 export interface LibrariesPort {

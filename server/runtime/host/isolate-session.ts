@@ -22,7 +22,8 @@ import { SourceMap } from './source-map';
 import { prepareSource, type PreparedSource } from './source';
 import { compileCached } from './script-cache';
 import { getNativeModule, moduleTable, type ModuleContext } from './modules';
-import { bridgeCallbacks, moduleReference, promptReference } from './session-bridge';
+import { bridgeCallbacks, moduleReference, packageReference, promptReference } from './session-bridge';
+import { SessionPackages } from './packages/session-packages';
 import { Terminator } from './terminator';
 import { runModule } from './esm';
 
@@ -75,6 +76,12 @@ export class IsolateSession implements ExecutionHost {
   /** Pending prompt() answers; released (null) when an execution stops. */
   readonly prompts = new Set<(value: string | null) => void>();
   private readonly moduleState = new Map<string, unknown>();
+  /** npm packages this session loaded (their bundles; the instances live in the isolate). */
+  readonly packages = new SessionPackages({
+    spec: () => this.spec,
+    sourceMaps: this.sourceMaps,
+    runningFile: () => (this.current && this.current.request.kind !== 'repl' ? this.current.request.path : undefined),
+  });
 
   private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
@@ -109,7 +116,7 @@ export class IsolateSession implements ExecutionHost {
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
     const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules) };
-    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
+    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), packageReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
     const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;

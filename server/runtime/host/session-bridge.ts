@@ -12,6 +12,7 @@ import type { RawException, RawValue } from '../isolate/bridge';
 import { isWorktreeFile } from './errors';
 import { getNativeModule } from './modules';
 import type { IsolateSession } from './isolate-session';
+import { PackageError } from './packages/session-packages';
 
 const STANDARD: Record<string, ErrorConstructor> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };
 
@@ -39,7 +40,7 @@ export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Cal
           const l = Number(line) || 0;
           const c = Number(column) || 0;
           const mapped = session.sourceMaps.get(path)?.original(l, c);
-          location = { path, line: mapped?.line ?? l, column: mapped?.column ?? c };
+          location = { path: mapped?.source && isWorktreeFile(mapped.source) ? mapped.source : path, line: mapped?.line ?? l, column: mapped?.column ?? c };
         }
         return exec.onConsole(String(level), String(text), location);
       } catch {
@@ -107,5 +108,24 @@ export function moduleReference(session: IsolateSession): ivm.Reference {
     }
     if (result === undefined || result === null || typeof result !== 'object') return result;
     return new ivm.ExternalCopy(result).copyInto();
+  });
+}
+
+/** An npm package for `require`/`import` (see packages/session-packages.ts): `load` answers its bundle, `forget` drops one that threw. */
+export function packageReference(session: IsolateSession): ivm.Reference {
+  return new ivm.Reference(async (op: unknown, specifier: unknown, fromRel: unknown): Promise<unknown> => {
+    if (op === 'forget') {
+      session.packages.forget(String(specifier));
+      return null;
+    }
+    const exec = session.current;
+    if (!exec || exec.stopping) throw cleanError('Error', 'The execution is stopping');
+    try {
+      const answer = await session.packages.load(String(specifier), typeof fromRel === 'string' ? fromRel : null);
+      return new ivm.ExternalCopy(answer).copyInto();
+    } catch (err) {
+      if (err instanceof PackageError) throw cleanError('Error', err.message);
+      throw cleanError('Error', `Package '${String(specifier)}' could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+    }
   });
 }

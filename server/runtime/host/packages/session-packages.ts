@@ -1,0 +1,98 @@
+/**
+ * A session's npm packages, host side: what the isolate's `require`,
+ * `import()` and ES-module facades ask for (see isolate/packages.ts). Each
+ * answer names the package by an id (its bundle key) and carries the bundle
+ * the first time this session gets it; the isolate keeps the instance.
+ */
+import { realpathSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { isInside } from '../../../files/inside';
+import type { PackageAnswer } from '../../isolate/packages';
+import type { HostSessionSpec } from '../../messages';
+import { moduleTable } from '../modules';
+import { SourceMap } from '../source-map';
+import { bundlePackage } from './bundle';
+import { bundleKey, cachedBundle, storeBundle } from './bundle-cache';
+import { isBareSpecifier, locatePackage, PackageNotFound, type PackageRoot } from './locate';
+
+const BUILTINS = new Set(builtinModules);
+
+/** A failure the session sees as an Error with this message. */
+export class PackageError extends Error {}
+
+interface Host {
+  spec(): HostSessionSpec;
+  sourceMaps: Map<string, SourceMap>;
+  /** The worktree-relative path of the file the running execution runs, if any. */
+  runningFile(): string | undefined;
+}
+
+export class SessionPackages {
+  /** Bundles this session's isolate has evaluated (or is evaluating). */
+  private readonly delivered = new Set<string>();
+  private roots: { worktree: PackageRoot; libraries: PackageRoot[] } | undefined;
+  private rootsFor: HostSessionSpec | undefined;
+
+  constructor(private readonly host: Host) {}
+
+  forget(id: string): void {
+    this.delivered.delete(id);
+  }
+
+  private currentRoots(): { worktree: PackageRoot; libraries: PackageRoot[] } {
+    // A spare session is adopted with another spec: the roots follow it.
+    if (!this.roots || this.rootsFor !== this.host.spec()) {
+      const spec = this.host.spec();
+      const real = (p: string) => { try { return realpathSync(p); } catch { return p; } };
+      this.roots = {
+        worktree: { root: real(spec.worktreePath), label: 'the worktree' },
+        libraries: (spec.packages ?? []).map((lib) => ({ root: real(lib.root), label: `${lib.name}@${lib.version}` })),
+      };
+      this.rootsFor = spec;
+    }
+    return this.roots;
+  }
+
+  /** `Invalid module` as before packages existed, for names that are modules rather than packages. */
+  private refuseModuleName(specifier: string): void {
+    const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+    if (isBareSpecifier(specifier) && !BUILTINS.has(bare) && !this.host.spec().modules.includes(bare) && !['fs', 'database', 'exec'].includes(bare)) return;
+    const enabled = Object.keys(moduleTable(this.host.spec().modules));
+    throw new PackageError(`Invalid module '${specifier}': ${enabled.length ? `this session can require ${enabled.join(', ')}` : 'no modules are enabled for this session'}`);
+  }
+
+  /** The package a specifier names from `fromRel` (worktree-relative folder; null: the running file's folder). */
+  async load(specifier: string, fromRel: string | null): Promise<PackageAnswer> {
+    this.refuseModuleName(specifier);
+    const { worktree, libraries } = this.currentRoots();
+    const running = this.host.runningFile();
+    const rel = fromRel ?? (running ? path.posix.dirname(running) : '.');
+    const fromDir = path.resolve(worktree.root, rel);
+    if (!isInside(worktree.root, fromDir)) throw new PackageError(`Cannot find package '${specifier}': '${rel}' is outside the worktree`);
+    let pkg;
+    try {
+      pkg = locatePackage(specifier, fromDir, worktree, libraries);
+    } catch (error) {
+      if (error instanceof PackageNotFound) throw new PackageError(error.message);
+      throw error;
+    }
+    const id = bundleKey(pkg);
+    let entry = cachedBundle(id, pkg.root, this.host.spec().bundleCache);
+    if (!entry) {
+      try {
+        entry = storeBundle(id, pkg.root, await bundlePackage(pkg, specifier), this.host.spec().bundleCache);
+      } catch (error) {
+        const first = (error as { errors?: Array<{ text: string }> }).errors?.[0]?.text;
+        throw new PackageError(`Package '${specifier}' could not be bundled: ${first ?? (error as Error).message}`);
+      }
+    }
+    if (this.delivered.has(id)) return { id, esm: entry.esm };
+    this.delivered.add(id);
+    // Stack frames name the bundle by this; its source map turns them into the package's own files.
+    const name = `${path.relative(pkg.root, pkg.dir).split(path.sep).join('/')}/[bundle${pkg.subpath.replace(/\//g, ':')}]`;
+    const map = SourceMap.fromJson(entry.map);
+    if (map) this.host.sourceMaps.set(name, map);
+    return { id, esm: entry.esm, code: `${entry.code}\n//# sourceURL=${name}` };
+  }
+}
