@@ -102,6 +102,8 @@ export async function bundlePackage(pkg: LocatedPackage, specifier: string): Pro
     write: false,
     format: 'cjs',
     platform: 'browser',
+    // `browser` comes with the platform; `import` and `require` both, whichever the package lists first (Node would pick by how it is loaded).
+    conditions: ['import', 'require'],
     target: 'es2022',
     sourcemap: 'external',
     metafile: true,
