@@ -1,5 +1,5 @@
 /** Human output of template results. */
-import type { Capability, LibraryInfo, ModuleInfo, Settings, StartupFile, Template, TemplateDetail } from '../../server/protocol';
+import type { CachedLibraryInfo, Capability, InstalledLibraryInfo, LibraryInfo, ModuleInfo, Settings, StartupFile, Template, TemplateDetail } from '../../server/protocol';
 import type { Paint } from './color';
 import { keyValues, shortTime, table } from './layout';
 
@@ -68,6 +68,19 @@ export function libraryTable(libraries: LibraryInfo[], paint: Paint): string {
     libraries.map((l) => [paint.bold(l.name), l.version, l.global, l.cached ? paint.green('yes') : paint.dim('no'), l.description]), paint);
 }
 
-export function installedTable(installed: Array<{ name: string; version: string; path: string }>, paint: Paint): string {
-  return table(['NAME', 'VERSION', 'PATH'], installed.map((l) => [paint.bold(l.name), l.version, l.path]), paint, '(nothing installed)');
+export function installedTable(installed: InstalledLibraryInfo[], paint: Paint): string {
+  return table(['NAME', 'VERSION', 'DEPENDENCIES', 'INTEGRITY', 'PATH'],
+    installed.map((l) => [paint.bold(l.name), l.version, String(l.dependencies), shortIntegrity(l.integrity, paint), l.path]), paint, '(nothing installed)');
+}
+
+/** `libraries/list`: what is in the cache, and which templates use it. */
+export function cachedLibraryTable(libraries: CachedLibraryInfo[], paint: Paint): string {
+  return table(['NAME', 'VERSION', 'SIZE', 'INTEGRITY', 'TEMPLATES'],
+    libraries.map((l) => [paint.bold(l.name), l.version, `${l.sizeKb} KB`, shortIntegrity(l.integrity, paint), l.templates.length ? l.templates.join(', ') : paint.dim('(none)')]),
+    paint, '(the library cache is empty: vm-system libs install <spec>)');
+}
+
+/** `sha512-AbCd…` → its algorithm and first characters: enough to compare by eye. */
+function shortIntegrity(integrity: string, paint: Paint): string {
+  return integrity ? `${integrity.slice(0, 18)}…` : paint.dim('-');
 }
