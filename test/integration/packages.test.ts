@@ -173,3 +173,23 @@ test('bundles are cached by content: the next daemon loads them without bundling
     rmSync(second.dir, { recursive: true, force: true });
   }
 });
+
+test('a package that throws while loading is evaluated again by the next require; one that never ends is stopped by the limit', async () => {
+  const files = {
+    ...MS,
+    'node_modules/flaky/package.json': '{"name":"flaky","version":"1.0.0"}',
+    'node_modules/flaky/index.js': "if (!globalThis.flakyReady) throw new Error('flaky is not ready');\nmodule.exports = 'flaky loaded';\n",
+    'node_modules/forever/package.json': '{"name":"forever","version":"1.0.0"}',
+    'node_modules/forever/index.js': 'while (!globalThis.stopLooping) {}\nmodule.exports = "done";\n',
+  };
+  const s = await session(files);
+  assert.equal((await repl(s.id, "require('flaky')")).error?.message, 'flaky is not ready');
+  assert.equal((await repl(s.id, "globalThis.flakyReady = true; require('flaky')")).result?.preview, 'flaky loaded');
+
+  await d.call(P.TemplatesUpdateSettings, { templateId: (await d.call(P.SessionsGet, { sessionId: s.id })).templateId, limits: { cpuMs: 300 } });
+  const limited = await d.call(P.SessionsCreate, { templateId: (await d.call(P.SessionsGet, { sessionId: s.id })).templateId, worktreePath: s.worktree });
+  const stuck = await repl(limited.id, "require('forever')");
+  assert.equal(stuck.status, 'timeout');
+  assert.equal((await repl(limited.id, "require('ms')('1 s')")).result?.preview, '1000', 'the session goes on');
+  assert.equal((await repl(limited.id, "globalThis.stopLooping = true; require('forever')")).result?.preview, 'done');
+});

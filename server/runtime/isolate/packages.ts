@@ -4,7 +4,7 @@
  * The host resolves the specifier and answers the package's bundle (see
  * host/packages/); it is evaluated here at most once per session, keyed by
  * the host's id for the package, like Node's module cache. A bundle that
- * throws while it loads is forgotten, so the next require tries again.
+ * throws while it loads is not kept, so the next require tries again.
  */
 import * as P from './primordials';
 
@@ -32,20 +32,18 @@ export function createPackages(packageRef: SyncPromiseRef, native: (name: string
   }
 
   function load(specifier: string, fromRel: string | null): Loaded {
-    const answer = packageRef.applySyncPromise(undefined, ['load', specifier, fromRel], { arguments: { copy: true } }) as PackageAnswer;
+    const ask = (op: string) => packageRef.applySyncPromise(undefined, [op, specifier, fromRel], { arguments: { copy: true } }) as PackageAnswer;
+    let answer = ask('load');
     const known = P.MapPrototypeGet(byId, answer.id);
     if (known) return known;
+    // The host sends a bundle once per session; one that never finished loading (it threw, or was stopped) is asked for again.
+    if (typeof answer.code !== 'string') answer = ask('code');
     if (typeof answer.code !== 'string') throw new P.ErrorCtor(`Package '${specifier}' has no code`);
     const loaded: Loaded = { module: { exports: {} }, esm: answer.esm === true };
+    const factory = P.GlobalEval(answer.code) as Function;
+    P.ReflectApply(factory, undefined, [loaded.module, loaded.module.exports, builtin]);
+    // Kept only once it has loaded: a package that throws is evaluated afresh by the next require, as in Node.
     P.MapPrototypeSet(byId, answer.id, loaded);
-    try {
-      const factory = P.GlobalEval(answer.code) as Function;
-      P.ReflectApply(factory, undefined, [loaded.module, loaded.module.exports, builtin]);
-    } catch (error) {
-      P.MapPrototypeDelete(byId, answer.id);
-      packageRef.applySyncPromise(undefined, ['forget', answer.id, null], { arguments: { copy: true } });
-      throw error;
-    }
     return loaded;
   }
 

@@ -18,9 +18,9 @@ import type { LocatedPackage } from './locate';
 /** Bumped when the bundle's shape changes (banner, plugin output). */
 const FORMAT = 'vms-bundle-1';
 
-interface Entry { key: string; code: string; map: string; esm: boolean; inputs: Array<[string, number, number]> }
+export interface BundleEntry { key: string; code: string; map: string; esm: boolean; inputs: Array<[string, number, number]> }
 
-const memory = new Map<string, Entry>();
+const memory = new Map<string, BundleEntry>();
 
 export function bundleKey(pkg: LocatedPackage): string {
   let manifest = '';
@@ -33,7 +33,7 @@ export function bundleKey(pkg: LocatedPackage): string {
   return createHash('sha256').update([FORMAT, esbuildVersion, pkg.root, pkg.dir, pkg.subpath, manifest].join('\0')).digest('hex').slice(0, 40);
 }
 
-function fresh(entry: Entry, root: string): boolean {
+function fresh(entry: BundleEntry, root: string): boolean {
   for (const [rel, size, mtime] of entry.inputs) {
     try {
       const st = statSync(path.join(root, rel));
@@ -45,11 +45,11 @@ function fresh(entry: Entry, root: string): boolean {
   return true;
 }
 
-export function cachedBundle(key: string, root: string, dir: string | undefined): Entry | undefined {
+export function cachedBundle(key: string, root: string, dir: string | undefined): BundleEntry | undefined {
   let entry = memory.get(key);
   if (!entry && dir) {
     try {
-      entry = JSON.parse(readFileSync(path.join(dir, `${key}.json`), 'utf8')) as Entry;
+      entry = JSON.parse(readFileSync(path.join(dir, `${key}.json`), 'utf8')) as BundleEntry;
     } catch {
       return undefined;
     }
@@ -62,8 +62,8 @@ export function cachedBundle(key: string, root: string, dir: string | undefined)
   return entry;
 }
 
-export function storeBundle(key: string, root: string, bundle: Bundle, dir: string | undefined): Entry {
-  const inputs: Entry['inputs'] = [];
+export function storeBundle(key: string, root: string, bundle: Bundle, dir: string | undefined): BundleEntry {
+  const inputs: BundleEntry['inputs'] = [];
   for (const rel of bundle.inputs) {
     try {
       const st = statSync(path.join(root, rel));
@@ -73,7 +73,7 @@ export function storeBundle(key: string, root: string, bundle: Bundle, dir: stri
       inputs.push([rel, -1, -1]);
     }
   }
-  const entry: Entry = { key, code: bundle.code, map: bundle.map, esm: bundle.esm, inputs };
+  const entry: BundleEntry = { key, code: bundle.code, map: bundle.map, esm: bundle.esm, inputs };
   memory.set(key, entry);
   if (dir) {
     try {

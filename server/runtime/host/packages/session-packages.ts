@@ -2,7 +2,8 @@
  * A session's npm packages, host side: what the isolate's `require`,
  * `import()` and ES-module facades ask for (see isolate/packages.ts). Each
  * answer names the package by an id (its bundle key) and carries the bundle
- * the first time this session gets it; the isolate keeps the instance.
+ * the first time this session gets it (or when asked for the code again);
+ * the isolate keeps the instance.
  */
 import { realpathSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -13,10 +14,12 @@ import type { HostSessionSpec } from '../../messages';
 import { moduleTable } from '../modules';
 import { SourceMap } from '../source-map';
 import { bundlePackage } from './bundle';
-import { bundleKey, cachedBundle, storeBundle } from './bundle-cache';
+import { bundleKey, cachedBundle, storeBundle, type BundleEntry } from './bundle-cache';
 import { isBareSpecifier, locatePackage, PackageNotFound, type PackageRoot } from './locate';
 
 const BUILTINS = new Set(builtinModules);
+
+const building = new Map<string, Promise<BundleEntry>>();
 
 /** A failure the session sees as an Error with this message. */
 export class PackageError extends Error {}
@@ -29,16 +32,12 @@ interface Host {
 }
 
 export class SessionPackages {
-  /** Bundles this session's isolate has evaluated (or is evaluating). */
+  /** Bundles this session's isolate has been sent (it keeps those that loaded). */
   private readonly delivered = new Set<string>();
   private roots: { worktree: PackageRoot; libraries: PackageRoot[] } | undefined;
   private rootsFor: HostSessionSpec | undefined;
 
   constructor(private readonly host: Host) {}
-
-  forget(id: string): void {
-    this.delivered.delete(id);
-  }
 
   private currentRoots(): { worktree: PackageRoot; libraries: PackageRoot[] } {
     // A spare session is adopted with another spec: the roots follow it.
@@ -63,7 +62,7 @@ export class SessionPackages {
   }
 
   /** The package a specifier names from `fromRel` (worktree-relative folder; null: the running file's folder). */
-  async load(specifier: string, fromRel: string | null): Promise<PackageAnswer> {
+  async load(specifier: string, fromRel: string | null, withCode = false): Promise<PackageAnswer> {
     this.refuseModuleName(specifier);
     const { worktree, libraries } = this.currentRoots();
     const running = this.host.runningFile();
@@ -78,16 +77,23 @@ export class SessionPackages {
       throw error;
     }
     const id = bundleKey(pkg);
-    let entry = cachedBundle(id, pkg.root, this.host.spec().bundleCache);
+    const cacheDir = this.host.spec().bundleCache;
+    let entry = cachedBundle(id, pkg.root, cacheDir);
     if (!entry) {
+      // Sessions of this host asking for the same package at once share one build.
+      let build = building.get(id);
+      if (!build) {
+        build = bundlePackage(pkg, specifier).then((bundle) => storeBundle(id, pkg.root, bundle, cacheDir)).finally(() => building.delete(id));
+        building.set(id, build);
+      }
       try {
-        entry = storeBundle(id, pkg.root, await bundlePackage(pkg, specifier), this.host.spec().bundleCache);
+        entry = await build;
       } catch (error) {
         const first = (error as { errors?: Array<{ text: string }> }).errors?.[0]?.text;
         throw new PackageError(`Package '${specifier}' could not be bundled: ${first ?? (error as Error).message}`);
       }
     }
-    if (this.delivered.has(id)) return { id, esm: entry.esm };
+    if (this.delivered.has(id) && !withCode) return { id, esm: entry.esm };
     this.delivered.add(id);
     // Stack frames name the bundle by this; its source map turns them into the package's own files.
     const name = `${path.relative(pkg.root, pkg.dir).split(path.sep).join('/')}/[bundle${pkg.subpath.replace(/\//g, ':')}]`;
