@@ -26,9 +26,10 @@ export class LibraryService {
 
   /** `names`, or every catalog library and every library a template names. */
   async install(names: string[] | undefined, progress?: Progress): Promise<{ installed: InstalledLibraryInfo[] }> {
+    // What templates name comes first: a catalog library the registry cannot serve must not keep them from being installed.
     const wanted = names ?? [
-      ...this.libraries.catalog().map((e) => e.name),
       ...this.templateLibraries().flatMap((t) => t.libraries),
+      ...this.libraries.catalog().map((e) => e.name),
     ];
     // Every name is checked before anything is fetched.
     const specs = [...new Map(wanted.map((name) => {

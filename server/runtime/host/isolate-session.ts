@@ -115,7 +115,10 @@ export class IsolateSession implements ExecutionHost {
     const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
-    const config: InstallConfig = { console: this.spec.runtime.console, modules: moduleTable(this.spec.modules) };
+    const config: InstallConfig = {
+      console: this.spec.runtime.console, modules: moduleTable(this.spec.modules),
+      libraryGlobals: Object.fromEntries(this.spec.libraries.map((l) => [l.name, l.global])),
+    };
     const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), packageReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;

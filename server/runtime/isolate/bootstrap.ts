@@ -56,7 +56,7 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     return typeof answer === 'string' ? answer : null;
   });
   const natives = makeNatives(moduleRef, config.modules);
-  const packages = createPackages(packageRef, natives);
+  const packages = createPackages(packageRef, natives, config.libraryGlobals);
   define('require', function require(name: unknown): unknown {
     const key = P.StringCtor(name);
     return natives(P.StringPrototypeStartsWith(key, 'node:') ? P.StringPrototypeSlice(key, 5) : key) ?? packages.require(key);

@@ -21,8 +21,8 @@ export interface Packages {
   namespace(specifier: string, fromRel: string | null): object;
 }
 
-/** `native(name)`: an enabled native module's API (`fs`), or undefined. */
-export function createPackages(packageRef: SyncPromiseRef, native: (name: string) => object | undefined): Packages {
+/** `native(name)`: an enabled native module's API (`fs`), or undefined; `libraryGlobals`: catalog libraries (`lodash` → `_`). */
+export function createPackages(packageRef: SyncPromiseRef, native: (name: string) => object | undefined, libraryGlobals: Record<string, string>): Packages {
   const byId = new P.MapCtor<string, Loaded>();
 
   function builtin(name: unknown, pkg: unknown): object {
@@ -32,6 +32,15 @@ export function createPackages(packageRef: SyncPromiseRef, native: (name: string
   }
 
   function load(specifier: string, fromRel: string | null): Loaded {
+    // A catalog library is already loaded as its global: the same instance.
+    if (P.ObjectPrototypeHasOwnProperty(libraryGlobals, specifier)) {
+      const id = `<library:${specifier}>`;
+      const known = P.MapPrototypeGet(byId, id);
+      if (known) return known;
+      const loaded: Loaded = { module: { exports: (P.G as Record<string, unknown>)[libraryGlobals[specifier]] }, esm: false };
+      P.MapPrototypeSet(byId, id, loaded);
+      return loaded;
+    }
     const ask = (op: string) => packageRef.applySyncPromise(undefined, [op, specifier, fromRel], { arguments: { copy: true } }) as PackageAnswer;
     let answer = ask('load');
     const known = P.MapPrototypeGet(byId, answer.id);
