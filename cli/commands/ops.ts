@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary } from '../../server/protocol';
 import { stderrPaint } from '../format/color';
 import { compactBlock, healthBlock, runtimeSummaryBlock } from '../format/ops';
-import { cachedLibraryTable, installedTable, libraryTable, names } from '../format/templates';
+import { installedTable, libraryListTable, libraryRows, names } from '../format/templates';
 import { intOption, templateIdOf, withDaemon } from '../kit';
 
 export function registerOps(program: Command): void {
@@ -31,18 +31,13 @@ export function registerOps(program: Command): void {
 }
 
 export function registerLibs(program: Command): void {
-  const libs = program.command('libs').description('npm packages for templates: the catalog (lodash, dayjs, ramda, moment, zod, loaded as globals) or any registry spec (ms, yup@1.4.0, pkg@^1, @scope/pkg), and the local cache');
+  const libs = program.command('libs').description('libraries for templates: the catalog (lodash, dayjs, ramda, moment, zod, loaded as globals) or any registry spec (ms, yup@1.4.0, pkg@^1, @scope/pkg), and the local cache');
 
   libs.command('list')
-    .description('list what is in the library cache, with the templates that use each library')
+    .description('list the catalog and the library cache: what is installed, its size and integrity, and the templates that use it')
     .action((_opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
-      k.print(await k.call(LibrariesList, {}), (r, p) => cachedLibraryTable(r.libraries, p));
-    }));
-
-  libs.command('available')
-    .description('list the catalog and what of it is cached')
-    .action((_opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
-      k.print(await k.call(LibrariesListAvailable, {}), (r, p) => libraryTable(r.libraries, p));
+      const [available, cached] = await Promise.all([k.call(LibrariesListAvailable, {}), k.call(LibrariesList, {})]);
+      k.print({ libraries: libraryRows(available.libraries, cached.libraries) }, (r, p) => libraryListTable(r.libraries, p));
     }));
 
   for (const [verb, def, description] of [

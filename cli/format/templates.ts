@@ -73,11 +73,40 @@ export function installedTable(installed: InstalledLibraryInfo[], paint: Paint):
     installed.map((l) => [paint.bold(l.name), l.version, String(l.dependencies), shortIntegrity(l.integrity, paint), l.path]), paint, '(nothing installed)');
 }
 
-/** `libraries/list`: what is in the cache, and which templates use it. */
-export function cachedLibraryTable(libraries: CachedLibraryInfo[], paint: Paint): string {
-  return table(['NAME', 'VERSION', 'SIZE', 'INTEGRITY', 'TEMPLATES'],
-    libraries.map((l) => [paint.bold(l.name), l.version, `${l.sizeKb} KB`, shortIntegrity(l.integrity, paint), l.templates.length ? l.templates.join(', ') : paint.dim('(none)')]),
-    paint, '(the library cache is empty: vm-system libs install <spec>)');
+/** One row of `libs list`: a catalog entry and/or what the cache holds of it. */
+export interface LibraryRow {
+  name: string;
+  version: string;
+  /** The global a catalog library defines; null for a registry library. */
+  global: string | null;
+  description: string;
+  cached: boolean;
+  integrity: string;
+  sizeKb: number | null;
+  templates: string[];
+}
+
+/** The catalog (`libraries/listAvailable`) with the cache (`libraries/list`) merged in, then the cached registry libraries. */
+export function libraryRows(catalog: LibraryInfo[], cached: CachedLibraryInfo[]): LibraryRow[] {
+  const used = new Set<CachedLibraryInfo>();
+  const rows: LibraryRow[] = catalog.map((c) => {
+    const hit = cached.find((l) => l.name === c.name && l.version === c.version);
+    if (hit) used.add(hit);
+    return { ...c, integrity: hit?.integrity ?? '', sizeKb: hit?.sizeKb ?? null, templates: hit?.templates ?? [] };
+  });
+  for (const l of cached) {
+    if (!used.has(l)) rows.push({ name: l.name, version: l.version, global: null, description: '', cached: true, integrity: l.integrity, sizeKb: l.sizeKb, templates: l.templates });
+  }
+  return rows;
+}
+
+export function libraryListTable(rows: LibraryRow[], paint: Paint): string {
+  return table(['NAME', 'VERSION', 'GLOBAL', 'CACHED', 'SIZE', 'INTEGRITY', 'TEMPLATES', 'DESCRIPTION'],
+    rows.map((l) => [
+      paint.bold(l.name), l.version, l.global ?? '-', l.cached ? paint.green('yes') : paint.dim('no'),
+      l.sizeKb === null ? '-' : `${l.sizeKb} KB`, shortIntegrity(l.integrity, paint),
+      l.templates.length ? l.templates.join(', ') : '-', l.description,
+    ]), paint);
 }
 
 /** `sha512-AbCd…` → its algorithm and first characters: enough to compare by eye. */

@@ -31,7 +31,8 @@ test('libs add, install, list, remove with a registry spec; sessions of the temp
   assert.match(install.installed[0].integrity, /^sha512-/);
   const human = await d.run(['libs', 'list']);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, new RegExp(`^humanize\\s+1\\.0\\.0\\s+[\\d.]+ KB\\s+sha512-\\S+\\s+${id}$`, 'm'));
+  assert.match(human.stdout, new RegExp(`^humanize\\s+1\\.0\\.0\\s+-\\s+yes\\s+[\\d.]+ KB\\s+sha512-\\S+\\s+${id}$`, 'm'));
+  assert.match(human.stdout, /^lodash\s+4\.17\.21\s+_\s+no\s+/m, 'the catalog is listed too');
 
   const worktree = makeWorktree({ 'count.js': "require('humanize')(3, 'file')\n" });
   dirs.push(worktree);
@@ -40,8 +41,8 @@ test('libs add, install, list, remove with a registry spec; sessions of the temp
   assert.equal(run.stdout, '3 files\n');
 
   assert.deepEqual(await d.json(['libs', 'remove', 'words', 'humanize']), { libraries: [] });
-  const listed = await d.json<{ libraries: Array<{ name: string; templates: string[] }> }>(['libs', 'list']);
-  assert.deepEqual(listed.libraries.map((l) => [l.name, l.templates]), [['humanize', []]], 'still cached, used by no template');
+  const listed = await d.json<{ libraries: Array<{ name: string; templates: string[]; cached: boolean }> }>(['libs', 'list']);
+  assert.deepEqual(listed.libraries.filter((l) => l.cached).map((l) => [l.name, l.templates]), [['humanize', []]], 'still cached, used by no template');
 });
 
 test('vm-system run in a folder with node_modules just works: require, ES imports, and the built-in message', async () => {
