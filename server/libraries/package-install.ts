@@ -21,8 +21,9 @@ import { parseLibrarySpec } from '../protocol';
 import type { TreePackage } from '../core/ports';
 import { RegistryError, registryUrl, verifyIntegrity } from './registry-fetch';
 
-// semver ships no types of its own; these are the two functions used.
+// semver ships no types of its own; these are the functions used.
 const semver = require('semver') as {
+  valid(version: string): string | null;
   maxSatisfying(versions: string[], range: string): string | null;
   satisfies(version: string, range: string): boolean;
   validRange(range: string): string | null;
@@ -102,9 +103,14 @@ export class PackageInstaller {
 
   /** The version of `name` that `range` picks: an exact version, a dist-tag, or the highest match (`latest` when it matches). */
   private async pick(name: string, range: string): Promise<VersionMeta> {
+    // An exact version has its own document (`/<name>/<version>`): no need for every version of the package.
+    if (semver.valid(range)) {
+      const meta = await getRegistryJson(`${this.registry}${name.replace('/', '%2f')}/${range}`, `the registry has no version ${range} of ${name}`) as VersionMeta;
+      return { ...meta, name };
+    }
     let packument = this.packuments.get(name);
     if (!packument) {
-      packument = getPackument(`${this.registry}${name.replace('/', '%2f')}`, name);
+      packument = getRegistryJson(`${this.registry}${name.replace('/', '%2f')}`, `the registry has no package ${name}`) as Promise<Packument>;
       this.packuments.set(name, packument);
     }
     const doc = await packument;
@@ -157,17 +163,17 @@ function integrityOf(meta: VersionMeta): string {
   return meta.dist?.integrity ?? (meta.dist?.shasum ? `sha1-${Buffer.from(meta.dist.shasum, 'hex').toString('base64')}` : '');
 }
 
-async function getPackument(url: string, name: string): Promise<Packument> {
+async function getRegistryJson(url: string, notFound: string): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, { headers: { accept: 'application/json' } });
   } catch (error) {
     throw new RegistryError(`cannot reach ${url}: ${(error as Error).message}`);
   }
-  if (response.status === 404) throw new PackageNotFound(`the registry has no package ${name}`);
+  if (response.status === 404) throw new PackageNotFound(notFound);
   if (!response.ok) throw new RegistryError(`${url}: HTTP ${response.status}`);
   try {
-    return await response.json() as Packument;
+    return await response.json();
   } catch {
     throw new RegistryError(`${url}: the registry answered something that is not JSON`);
   }
