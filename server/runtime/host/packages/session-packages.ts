@@ -20,6 +20,17 @@ import { isBareSpecifier, locatePackage, PackageNotFound, type PackageRoot } fro
 const BUILTINS = new Set(builtinModules);
 
 const building = new Map<string, Promise<BundleEntry>>();
+/** Parsed once per bundle and host: a big package's map is megabytes of JSON, and decoding is lazy and shareable. */
+const parsedMaps = new WeakMap<BundleEntry, SourceMap | null>();
+
+function sourceMapOf(entry: BundleEntry): SourceMap | undefined {
+  let map = parsedMaps.get(entry);
+  if (map === undefined) {
+    map = SourceMap.fromJson(entry.map) ?? null;
+    parsedMaps.set(entry, map);
+  }
+  return map ?? undefined;
+}
 
 /** A failure the session sees as an Error with this message. */
 export class PackageError extends Error {}
@@ -97,7 +108,7 @@ export class SessionPackages {
     this.delivered.add(id);
     // Stack frames name the bundle by this; its source map turns them into the package's own files.
     const name = `${path.relative(pkg.root, pkg.dir).split(path.sep).join('/')}/[bundle${pkg.subpath.replace(/\//g, ':')}]`;
-    const map = SourceMap.fromJson(entry.map);
+    const map = sourceMapOf(entry);
     if (map) this.host.sourceMaps.set(name, map);
     return { id, esm: entry.esm, code: `${entry.code}\n//# sourceURL=${name}` };
   }
