@@ -10,6 +10,7 @@ import { SECTION } from './config';
 import { DaemonClient } from './daemon-client';
 import { DecorationsSink } from './decorations';
 import { DiagnosticsSink } from './diagnostics';
+import { MissingPackageSink } from './missing-package';
 import { ExecutionHub } from './execution-hub';
 import type { Annotation } from './format';
 import { OutputSink } from './output';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
   hub.addSink(panel);
   hub.addSink(diagnostics);
   hub.addSink(decorations);
+  hub.addSink(new MissingPackageSink(daemon));
 
   const d = daemon;
   d.onNotification(ExecutionEventNotification.type, (n) => hub.onLiveEvent(n));

@@ -225,3 +225,16 @@ export function watchText(paths: readonly string[]): string | undefined {
   const base = paths[0].split('/').pop() ?? paths[0];
   return `$(eye) watching ${base}${paths.length > 1 ? ` +${paths.length - 1}` : ''}`;
 }
+
+/**
+ * The package a "Cannot find package" exception names, when adding it to the
+ * template could help (not for a link out of the worktree, nor for a name
+ * that is no package); undefined otherwise.
+ */
+export function missingPackageOf(exception: Pick<ExceptionPayload, 'message'>): string | undefined {
+  const m = /^Cannot find package '([^']+)': looked in /.exec(exception.message);
+  if (!m) return undefined;
+  // `date-fns/format` → `date-fns`, `@scope/pkg/sub` → `@scope/pkg`.
+  const parts = m[1].split('/');
+  return parts.slice(0, m[1].startsWith('@') ? 2 : 1).join('/');
+}

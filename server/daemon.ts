@@ -44,7 +44,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.exit(1);
   }
   // Runtime hosts boot (node + isolated-vm, ~100 ms) while the store opens: the first session needs both.
-  const runtime = createRuntime({ log });
+  const runtime = createRuntime({ log, bundleCacheDir: path.join(path.dirname(dbPath), 'bundles') });
   let store;
   try {
     store = await openStore({ path: dbPath, log });

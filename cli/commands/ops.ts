@@ -1,10 +1,10 @@
 /** `vm-system ops …` and `vm-system libs …`. */
 import type { Command } from 'commander';
-import { LibrariesInstall, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRuntimeSummary } from '../../server/protocol';
+import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary } from '../../server/protocol';
 import { stderrPaint } from '../format/color';
 import { compactBlock, healthBlock, runtimeSummaryBlock } from '../format/ops';
-import { installedTable, libraryTable } from '../format/templates';
-import { intOption, withDaemon } from '../kit';
+import { installedTable, libraryListTable, libraryRows, names } from '../format/templates';
+import { intOption, templateIdOf, withDaemon } from '../kit';
 
 export function registerOps(program: Command): void {
   const ops = program.command('ops').description('operations: health, what is alive, history retention');
@@ -31,18 +31,33 @@ export function registerOps(program: Command): void {
 }
 
 export function registerLibs(program: Command): void {
-  const libs = program.command('libs').description('the library catalog (lodash, dayjs, ramda, moment, zod) and its local cache');
+  const libs = program.command('libs').description('libraries for templates: the catalog (lodash, dayjs, ramda, moment, zod, loaded as globals) or any registry spec (ms, yup@1.4.0, pkg@^1, @scope/pkg), and the local cache');
 
   libs.command('list')
-    .description('list the catalog and what of it is cached')
+    .description('list the catalog and the library cache: what is installed, its size and integrity, and the templates that use it')
     .action((_opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
-      k.print(await k.call(LibrariesListAvailable, {}), (r, p) => libraryTable(r.libraries, p));
+      const [available, cached] = await Promise.all([k.call(LibrariesListAvailable, {}), k.call(LibrariesList, {})]);
+      k.print({ libraries: libraryRows(available.libraries, cached.libraries) }, (r, p) => libraryListTable(r.libraries, p));
     }));
 
+  for (const [verb, def, description] of [
+    ['add', TemplatesAddLibrary, 'add a library to a template (a catalog name or any spec: ms, yup@1.4.0, pkg@^1, @scope/pkg); prints its libraries; then: libs install'],
+    ['remove', TemplatesRemoveLibrary, 'remove a library from a template; prints its libraries'],
+  ] as const) {
+    libs.command(verb)
+      .description(description)
+      .argument('<template>', 'template id (or name: the newest template of that name)')
+      .argument('<spec>', 'library spec, e.g. yup@1.4.0')
+      .action((template: string, spec: string, _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
+        const templateId = await templateIdOf(k.call, template);
+        k.print(await k.call(def, { templateId, name: spec }), (r, p) => names(r.libraries, p));
+      }));
+  }
+
   libs.command('install')
-    .description('fetch catalog libraries into the cache (all when no name is given)')
-    .argument('[names...]', 'library names, e.g. lodash dayjs')
-    .action((names: string[], _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
+    .description('install libraries into the cache with their dependencies, checking every tarball (every catalog library and every library a template names when no spec is given)')
+    .argument('[specs...]', 'library specs, e.g. lodash yup@1.4.0 @scope/pkg@^2')
+    .action((specs: string[], _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
       const token = `cli-${process.pid}`;
       if (!k.json && process.stderr.isTTY) {
         const paint = stderrPaint();
@@ -52,7 +67,7 @@ export function registerLibs(program: Command): void {
           if (p.value.kind === 'end') process.stderr.write('\r\u001b[K');
         });
       }
-      const result = await k.call(LibrariesInstall, { names: names.length ? names : undefined, workDoneToken: token });
+      const result = await k.call(LibrariesInstall, { names: specs.length ? specs : undefined, workDoneToken: token });
       k.print(result, (r, p) => installedTable(r.installed, p));
     }));
 }

@@ -57,7 +57,7 @@ export function registerTemplateCatalog(template: Command): void {
 
   registerNameSet(template, {
     noun: 'library', plural: 'libraries', field: 'libraries',
-    add: { def: TemplatesAddLibrary, description: 'load a catalog library in sessions (lodash or lodash@4.17.21); prints the libraries', nameHelp: 'library name' },
+    add: { def: TemplatesAddLibrary, description: 'add a library: a catalog name (lodash, loaded as its global) or any registry spec (ms, yup@1.4.0, pkg@^1, @scope/pkg); prints the libraries', nameHelp: 'library name or spec' },
     remove: { def: TemplatesRemoveLibrary, description: 'stop loading a library; prints the libraries' },
     list: { def: TemplatesListLibraries, description: 'list the libraries the template loads' },
   });

@@ -1,5 +1,5 @@
 /** Human output of template results. */
-import type { Capability, LibraryInfo, ModuleInfo, Settings, StartupFile, Template, TemplateDetail } from '../../server/protocol';
+import type { CachedLibraryInfo, Capability, InstalledLibraryInfo, LibraryInfo, ModuleInfo, Settings, StartupFile, Template, TemplateDetail } from '../../server/protocol';
 import type { Paint } from './color';
 import { keyValues, shortTime, table } from './layout';
 
@@ -68,6 +68,48 @@ export function libraryTable(libraries: LibraryInfo[], paint: Paint): string {
     libraries.map((l) => [paint.bold(l.name), l.version, l.global, l.cached ? paint.green('yes') : paint.dim('no'), l.description]), paint);
 }
 
-export function installedTable(installed: Array<{ name: string; version: string; path: string }>, paint: Paint): string {
-  return table(['NAME', 'VERSION', 'PATH'], installed.map((l) => [paint.bold(l.name), l.version, l.path]), paint, '(nothing installed)');
+export function installedTable(installed: InstalledLibraryInfo[], paint: Paint): string {
+  return table(['NAME', 'VERSION', 'DEPENDENCIES', 'INTEGRITY', 'PATH'],
+    installed.map((l) => [paint.bold(l.name), l.version, String(l.dependencies), shortIntegrity(l.integrity, paint), l.path]), paint, '(nothing installed)');
+}
+
+/** One row of `libs list`: a catalog entry and/or what the cache holds of it. */
+export interface LibraryRow {
+  name: string;
+  version: string;
+  /** The global a catalog library defines; null for a registry library. */
+  global: string | null;
+  description: string;
+  cached: boolean;
+  integrity: string;
+  sizeKb: number | null;
+  templates: string[];
+}
+
+/** The catalog (`libraries/listAvailable`) with the cache (`libraries/list`) merged in, then the cached registry libraries. */
+export function libraryRows(catalog: LibraryInfo[], cached: CachedLibraryInfo[]): LibraryRow[] {
+  const used = new Set<CachedLibraryInfo>();
+  const rows: LibraryRow[] = catalog.map((c) => {
+    const hit = cached.find((l) => l.name === c.name && l.version === c.version);
+    if (hit) used.add(hit);
+    return { ...c, integrity: hit?.integrity ?? '', sizeKb: hit?.sizeKb ?? null, templates: hit?.templates ?? [] };
+  });
+  for (const l of cached) {
+    if (!used.has(l)) rows.push({ name: l.name, version: l.version, global: null, description: '', cached: true, integrity: l.integrity, sizeKb: l.sizeKb, templates: l.templates });
+  }
+  return rows;
+}
+
+export function libraryListTable(rows: LibraryRow[], paint: Paint): string {
+  return table(['NAME', 'VERSION', 'GLOBAL', 'CACHED', 'SIZE', 'INTEGRITY', 'TEMPLATES', 'DESCRIPTION'],
+    rows.map((l) => [
+      paint.bold(l.name), l.version, l.global ?? '-', l.cached ? paint.green('yes') : paint.dim('no'),
+      l.sizeKb === null ? '-' : `${l.sizeKb} KB`, shortIntegrity(l.integrity, paint),
+      l.templates.length ? l.templates.join(', ') : '-', l.description,
+    ]), paint);
+}
+
+/** `sha512-AbCd…` → its algorithm and first characters: enough to compare by eye. */
+function shortIntegrity(integrity: string, paint: Paint): string {
+  return integrity ? `${integrity.slice(0, 18)}…` : paint.dim('-');
 }

@@ -1,5 +1,6 @@
 import type { ModuleInfo } from '../protocol';
 import { ExecutionService } from './executions';
+import { LibraryService } from './libraries';
 import { LiveSessions } from './live-sessions';
 import { OpsService } from './ops';
 import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort, WatcherPort } from './ports';
@@ -28,8 +29,9 @@ export function createCore(ports: CorePorts) {
   const live = new LiveSessions(store);
   // The callback runs only after construction, when `sessions` exists.
   const executions = new ExecutionService(store, runtime, files, live, clock, ids, (id, reason) => sessions.crashed(id, reason));
-  const sessions = new SessionService(store, runtime, files, libraries, live, executions, clock, ids);
-  const templates = new TemplateService(store, files, libraries, clock, ids);
+  const libraryService = new LibraryService(store, libraries, clock);
+  const sessions = new SessionService(store, runtime, files, libraryService, live, executions, clock, ids);
+  const templates = new TemplateService(store, files, libraries, clock, ids, libraryService);
   const ops = new OpsService(store, runtime, live, executions, clock, ports.process);
   const watch = new WatchService(executions, live, files, ports.watcher, ids);
   sessions.onSessionEnded = (id) => watch.sessionEnded(id);
@@ -45,8 +47,8 @@ export function createCore(ports: CorePorts) {
     catalog: {
       modules: () => ({ modules: ports.modules }),
       libraries: () => ({ libraries: libraries.catalog() }),
-      install: (names: string[] | undefined, progress?: (message: string, percentage: number) => void) =>
-        libraries.install(names, progress).then((installed) => ({ installed })),
+      install: (names: string[] | undefined, progress?: (message: string, percentage: number) => void) => libraryService.install(names, progress),
+      installed: () => libraryService.list(),
     },
     /** Daemon start: what a previous daemon left running is closed/interrupted; the default template exists. */
     async recover(): Promise<void> {

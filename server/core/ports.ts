@@ -30,6 +30,10 @@ export interface StorePort {
   /** Cascades to settings, capabilities, startup files, modules, libraries. */
   deleteTemplate(id: string): boolean;
   updateTemplate(id: string, patch: { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }): void;
+  /** The installed tree of a library spec (insert or replace). */
+  putLibrary(library: InstalledLibrary): void;
+  getLibrary(spec: string): InstalledLibrary | undefined;
+  listLibraries(): InstalledLibrary[];
   insertCapability(capability: Capability): void;
   insertStartupFile(file: StartupFile): void;
   deleteStartupFile(templateId: string, startupFileId: string): boolean;
@@ -92,8 +96,8 @@ export interface SessionSpec {
   /** Enabled native modules (`fs`, `database`, `exec`). */
   modules: string[];
   capabilities: Capability[];
-  /** Resolved library files to evaluate at start, in order. */
-  libraries: Array<{ name: string; version: string; global: string; file: string }>;
+  /** Resolved libraries, in order: catalog files to evaluate at start, registry packages to resolve imports in. */
+  libraries: ResolvedLibrary[];
 }
 
 export interface ExecRequest {
@@ -184,7 +188,30 @@ export interface IdPort { newId(): string; }
 
 // ---------------------------------------------------------------- libraries
 
-export interface ResolvedLibrary { name: string; version: string; global: string; file: string }
+/**
+ * A library as a session loads it: a catalog library is a file evaluated at
+ * start that defines `global`; a registry library is an installed tree
+ * (`root/node_modules/<name>`) that `require`/`import` resolve in.
+ */
+export interface ResolvedLibrary { name: string; version: string; global?: string; file?: string; root?: string }
+
+/** One package of an installed tree. */
+export interface TreePackage { name: string; version: string; integrity: string; /** Folder relative to the tree's root (`node_modules/yup`). */ path: string }
+
+/** What `libraries/install` recorded for a spec: sessions of templates naming `spec` load exactly this. */
+export interface InstalledLibrary {
+  /** As the template names it (`yup@1.4.0`, `ms`, `lodash`). */
+  spec: string;
+  name: string;
+  version: string;
+  integrity: string;
+  /** The tree's root in the cache: `path/node_modules/<name>` (a catalog library: its package folder). */
+  path: string;
+  sizeKb: number;
+  /** The package first, then its production dependencies; empty for a catalog library. */
+  tree: TreePackage[];
+  installedAt: string;
+}
 
 /** The library catalog and its local cache (server/libraries). */
 export interface LibrariesPort {
@@ -194,7 +221,12 @@ export interface LibrariesPort {
   canonicalName(name: string): string | undefined;
   /** The cached file of a library, or undefined when it is not cached. */
   resolve(name: string): ResolvedLibrary | undefined;
-  install(names: string[] | undefined, progress?: (message: string, percentage: number) => void): Promise<Array<{ name: string; version: string; path: string }>>;
+  /** Fetches catalog libraries (`lodash`, `lodash@4.17.21`); already cached ones are not fetched again (integrity '' then). */
+  install(names: string[], progress?: (message: string, percentage: number) => void): Promise<Array<{ name: string; version: string; path: string; integrity: string; sizeKb: number }>>;
+  /** Resolves a registry spec, fetches the package and its production dependency tree (every tarball checked) into a new tree in the cache. */
+  installPackage(spec: string, progress?: (message: string) => void): Promise<Omit<InstalledLibrary, 'spec' | 'installedAt'>>;
+  /** Is an installed tree (or catalog package folder) still in the cache? */
+  hasTree(path: string): boolean;
 }
 
 // ---------------------------------------------------------------- process

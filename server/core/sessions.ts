@@ -3,7 +3,8 @@ import type { CallContext } from './context';
 import { DomainError, invalidField, notFound } from './errors';
 import type { ExecutionService } from './executions';
 import type { LiveSessions } from './live-sessions';
-import { RuntimeStartError, type ClockPort, type FilesPort, type IdPort, type LibrariesPort, type ResolvedLibrary, type RuntimePort, type StorePort } from './ports';
+import { RuntimeStartError, type ClockPort, type FilesPort, type IdPort, type RuntimePort, type StorePort } from './ports';
+import type { LibraryService } from './libraries';
 import { sortStartupFiles } from './templates';
 
 export interface CreateSessionRequest { templateId: string; worktreePath: string; workspaceId?: string; baseCommitOid?: string }
@@ -21,7 +22,7 @@ export class SessionService {
     private readonly store: StorePort,
     private readonly runtime: RuntimePort,
     private readonly files: FilesPort,
-    private readonly libraries: LibrariesPort,
+    private readonly libraries: LibraryService,
     private readonly live: LiveSessions,
     private readonly executions: ExecutionService,
     private readonly clock: ClockPort,
@@ -129,7 +130,7 @@ export class SessionService {
 
   private async start(session: Session, template: TemplateDetail, ctx: CallContext): Promise<Session> {
     try {
-      const libraries = this.resolveLibraries(template);
+      const libraries = this.libraries.resolveFor(template.libraries);
       const startupFiles = sortStartupFiles(template.startupFiles).map((file) => {
         if (file.mode !== 'eval') throw new DomainError('STARTUP_MODE_UNSUPPORTED', `startup mode "${file.mode}" is not supported`, { path: file.path });
         const check = this.files.resolveFile(session.worktreePath, file.path);
@@ -166,16 +167,5 @@ export class SessionService {
     if (error instanceof DomainError && error.code !== 'STARTUP_FAILED') throw new DomainError(error.code, error.message, details);
     if (error instanceof RuntimeStartError && error.code === 'LIBRARY_NOT_CACHED') throw new DomainError('LIBRARY_NOT_CACHED', lastError, details);
     throw new DomainError('STARTUP_FAILED', `session startup failed: ${lastError}`, details);
-  }
-
-  private resolveLibraries(template: TemplateDetail): ResolvedLibrary[] {
-    return template.libraries.map((name) => {
-      const resolved = this.libraries.resolve(name);
-      if (!resolved) {
-        throw new DomainError('LIBRARY_NOT_CACHED', `library ${name} is not in the local cache; run: vm-system libs install ${name}`,
-          { name, fix: `vm-system libs install ${name}` });
-      }
-      return resolved;
-    });
   }
 }

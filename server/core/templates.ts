@@ -5,6 +5,7 @@ import {
 } from '../protocol';
 import { DomainError, invalidField, notFound } from './errors';
 import type { ClockPort, FilesPort, IdPort, LibrariesPort, StorePort } from './ports';
+import type { LibraryService } from './libraries';
 
 export const DEFAULT_TEMPLATE_NAME = 'default';
 
@@ -16,6 +17,7 @@ export class TemplateService {
     private readonly libraries: LibrariesPort,
     private readonly clock: ClockPort,
     private readonly ids: IdPort,
+    private readonly libraryService: LibraryService,
   ) {}
 
   async create(name: string): Promise<TemplateDetail> {
@@ -137,15 +139,15 @@ export class TemplateService {
 
   async setLibrary(templateId: string, name: string, enabled: boolean): Promise<{ libraries: string[] }> {
     const detail = this.get(templateId);
-    const canonical = this.libraries.canonicalName(name);
-    if (!canonical) {
+    const library = this.libraryService.canonical(name);
+    if (!library) {
       if (!enabled && detail.libraries.includes(name)) return this.saveLibraries(templateId, toggle(detail.libraries, name, false));
-      throw new DomainError('LIBRARY_NOT_FOUND', `library "${name}" is not in the catalog`, { name, available: this.libraries.catalog().map((l) => l.name) });
+      throw new DomainError('LIBRARY_NOT_FOUND', `library "${name}" is neither in the catalog nor a package spec (name, name@version, name@range, @scope/name)`,
+        { name, available: this.libraries.catalog().map((l) => l.name) });
     }
-    // One entry per package: adding lodash@x replaces lodash.
-    const base = canonical.split('@')[0];
-    const others = detail.libraries.filter((l) => l.split('@')[0] !== base);
-    return this.saveLibraries(templateId, enabled ? [...others, canonical] : others);
+    // One entry per package: adding yup@1.4.0 replaces yup.
+    const others = detail.libraries.filter((l) => (this.libraryService.canonical(l)?.package ?? l) !== library.package);
+    return this.saveLibraries(templateId, enabled ? [...others, library.spec] : others);
   }
 
   listLibraries(templateId: string): { libraries: string[] } {

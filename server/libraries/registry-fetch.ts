@@ -7,7 +7,7 @@ import * as tar from 'tar';
 import type { CatalogEntry } from './catalog';
 
 /** `VM_SYSTEM_REGISTRY`, else npm's own setting, else the public registry. */
-function registryUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function registryUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.VM_SYSTEM_REGISTRY || env.npm_config_registry || 'https://registry.npmjs.org/').replace(/\/?$/, '/');
 }
 
@@ -30,7 +30,7 @@ function pinsIgnored(env: NodeJS.ProcessEnv = process.env): boolean {
  * `targetDir/package` atomically (temp dir + rename; leftovers of an
  * interrupted install are removed first).
  */
-export async function fetchPackage(entry: CatalogEntry, targetDir: string, registry = registryUrl()): Promise<void> {
+export async function fetchPackage(entry: CatalogEntry, targetDir: string, registry = registryUrl()): Promise<string | undefined> {
   const metaUrl = `${registry}${encodeURIComponent(entry.name)}/${entry.version}`;
   const meta = await getJson(metaUrl) as { dist?: { tarball?: string; integrity?: string; shasum?: string } };
   const tarball = meta.dist?.tarball;
@@ -56,10 +56,11 @@ export async function fetchPackage(entry: CatalogEntry, targetDir: string, regis
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+  return meta.dist?.integrity;
 }
 
 /** The tarball must come from where the registry is: same scheme, host and port. */
-function checkSameOrigin(tarball: string, registry: string): void {
+export function checkSameOrigin(tarball: string, registry: string): void {
   let url: URL;
   try {
     url = new URL(tarball);
@@ -78,7 +79,7 @@ function removeLeftovers(targetDir: string): void {
   }
 }
 
-function verifyIntegrity(bytes: Buffer, integrity: string | undefined, shasum: string | undefined, where: string): void {
+export function verifyIntegrity(bytes: Buffer, integrity: string | undefined, shasum: string | undefined, where: string): void {
   if (integrity) {
     // Subresource-integrity list: any one strong hash that matches is enough.
     for (const item of integrity.trim().split(/\s+/)) {

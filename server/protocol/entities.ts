@@ -98,7 +98,7 @@ export const TemplateDetail = Template.extend({
   startupFiles: z.array(StartupFile),
   /** Native modules the session may `require`: `fs`, `database`, `exec`. */
   modules: z.array(z.string()),
-  /** Catalog libraries loaded at session start, e.g. `lodash`. */
+  /** Libraries: catalog names loaded as globals at session start (`lodash`), registry specs that `require`/`import` find (`yup@1.4.0`). */
   libraries: z.array(z.string()),
 });
 export type TemplateDetail = z.infer<typeof TemplateDetail>;

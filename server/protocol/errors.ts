@@ -15,7 +15,7 @@ export const ErrorCodes = {
   SESSION_NOT_FOUND: { code: 1002, doc: 'no session with that id' },
   EXECUTION_NOT_FOUND: { code: 1003, doc: 'no execution with that id' },
   FILE_NOT_FOUND: { code: 1004, doc: 'run-file / startup / watch target missing in the worktree' },
-  LIBRARY_NOT_FOUND: { code: 1005, doc: 'name not in the library catalog' },
+  LIBRARY_NOT_FOUND: { code: 1005, doc: 'library name that is not a package spec, or a package or version the registry does not have' },
   WATCH_NOT_FOUND: { code: 1006, doc: 'no watch with that id' },
   SESSION_NOT_READY: { code: 1101, doc: 'session is starting, crashed or closed' },
   SESSION_BUSY: { code: 1102, doc: 'another execution is running in the session (no queue)' },

@@ -13,6 +13,7 @@ export * from './sessions';
 export * from './executions';
 export * from './watch';
 export * from './ops';
+export * from './library-spec';
 
 import type { AnyDef } from './define';
 import * as lifecycle from './lifecycle';

@@ -70,6 +70,6 @@ export const TemplatesListModules = request('templates/listModules', z.strictObj
 const LibraryName = z.strictObject({ ...TemplateRef, name: z.string().min(1) });
 const LibrariesResult = z.object({ libraries: z.array(z.string()) });
 export const TemplatesAddLibrary = request('templates/addLibrary', LibraryName, LibrariesResult,
-  'Adds a catalog library (`lodash` or `lodash@4.17.21`); unknown names answer LIBRARY_NOT_FOUND. Idempotent.');
+  'Adds a library: a catalog name (`lodash`, `lodash@4.17.21`: loaded as its global) or any registry package spec (`ms`, `yup@1.4.0`, `pkg@^1`, `@scope/pkg@2`: `require`/`import` find it). Adding another version of a package replaces it. A name that is not a package spec answers LIBRARY_NOT_FOUND. Idempotent; `libraries/install` fetches it.');
 export const TemplatesRemoveLibrary = request('templates/removeLibrary', LibraryName, LibrariesResult, 'Removes a library. Idempotent.');
 export const TemplatesListLibraries = request('templates/listLibraries', z.strictObject(TemplateRef), LibrariesResult, 'Libraries of the template.');

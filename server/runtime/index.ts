@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   sessionsPerHost?: number;
   /** A host above this RSS is killed, with its sessions (default 1536). */
   hostMemoryCeilingMb?: number;
+  /** Where package bundles are kept between sessions and daemons (see host/packages/bundle-cache.ts). */
+  bundleCacheDir?: string;
 }
 
 function defaultHostScript(): string {
@@ -32,10 +34,13 @@ function defaultHostScript(): string {
   return path.resolve(__dirname, '../../dist/runtime-host.js');
 }
 
-function hostSpec(spec: SessionSpec): HostSessionSpec {
+function hostSpec(spec: SessionSpec, bundleCache: string | undefined): HostSessionSpec {
   return {
     sessionId: spec.sessionId, worktreePath: spec.worktreePath, limits: spec.settings.limits, runtime: spec.settings.runtime,
-    resolver: spec.settings.resolver, modules: spec.modules, capabilities: spec.capabilities, libraries: spec.libraries,
+    resolver: spec.settings.resolver, modules: spec.modules, capabilities: spec.capabilities,
+    libraries: spec.libraries.flatMap((l) => (l.global !== undefined && l.file !== undefined ? [{ name: l.name, version: l.version, global: l.global, file: l.file }] : [])),
+    packages: spec.libraries.flatMap((l) => (l.root !== undefined ? [{ name: l.name, version: l.version, root: l.root }] : [])),
+    bundleCache,
   };
 }
 
@@ -87,7 +92,7 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
         throw new RuntimeStartError(`No runtime host could be started: ${err instanceof Error ? err.message : String(err)}`);
       }
       try {
-        await host.request('create', { spec: hostSpec(spec) }, CREATE_TIMEOUT_MS);
+        await host.request('create', { spec: hostSpec(spec, options.bundleCacheDir) }, CREATE_TIMEOUT_MS);
       } catch (err) {
         pool.release(spec.sessionId);
         // A host that cannot build a session in that time is stuck: end it (its other sessions crash).

@@ -17,6 +17,10 @@ export interface HostSessionSpec {
   modules: string[];
   capabilities: Capability[];
   libraries: Array<{ name: string; version: string; global: string; file: string }>;
+  /** Registry libraries: installed trees (`<root>/node_modules/<name>`) bare specifiers resolve in first. */
+  packages?: Array<{ name: string; version: string; root: string }>;
+  /** Folder of the package bundle cache (see host/packages/bundle-cache.ts); none: bundles are kept in memory only. */
+  bundleCache?: string;
 }
 
 export interface SessionStats { sessionId: string; heapUsedMb: number; cpuMs: number }

@@ -26,8 +26,9 @@ const MAGIC = Buffer.from('VMSJRNL1', 'latin1');
  * 2: adds the operations execution.start and execution.finish. A journal of
  * format 1 is read and rewritten as 2 at open; a build that knows only 1
  * refuses a 2 rather than skip operations it cannot apply.
+ * 3: adds library.put.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 const OLDEST_FORMAT = 1;
 /** Anything longer is not a record we wrote: treat as garbage rather than allocate it. */
 export const MAX_RECORD = 256 * 1024 * 1024;

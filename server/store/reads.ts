@@ -1,5 +1,5 @@
 /** Queries. Synchronous against the in-memory database; every one is served by an index. */
-import type { EventPage, ExecutionPage } from '../core/ports';
+import type { EventPage, ExecutionPage, InstalledLibrary } from '../core/ports';
 import type { Event, Execution, Session, SessionStatus, Template, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
 import {
@@ -67,4 +67,22 @@ export function listEvents(c: Connection, page: EventPage): Event[] {
     `SELECT ${EVENT_COLUMNS} FROM events WHERE exec_ord = (SELECT ord FROM executions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?`,
     [page.executionId, page.afterSeq, sqlLimit(page.limit)],
   ).map((r) => eventFromRow(page.executionId, r));
+}
+
+const LIBRARY_COLUMNS = 'spec, name, version, integrity, path, size_kb, tree_json, installed_at';
+
+function libraryFromRow(r: unknown[]): InstalledLibrary {
+  return {
+    spec: String(r[0]), name: String(r[1]), version: String(r[2]), integrity: String(r[3]), path: String(r[4]),
+    sizeKb: Number(r[5]), tree: JSON.parse(String(r[6])) as InstalledLibrary['tree'], installedAt: String(r[7]),
+  };
+}
+
+export function listLibraries(c: Connection): InstalledLibrary[] {
+  return c.all(`SELECT ${LIBRARY_COLUMNS} FROM libraries ORDER BY ord`).map(libraryFromRow);
+}
+
+export function getLibrary(c: Connection, spec: string): InstalledLibrary | undefined {
+  const row = c.get(`SELECT ${LIBRARY_COLUMNS} FROM libraries WHERE spec = ?`, [spec]);
+  return row ? libraryFromRow(row) : undefined;
 }

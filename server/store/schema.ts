@@ -63,6 +63,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'executions remember what they replayed',
     sql: 'ALTER TABLE executions ADD COLUMN replay_of TEXT;',
   },
+  {
+    version: 3,
+    name: 'installed libraries and their resolved trees',
+    sql: `
+      CREATE TABLE libraries (
+        ord INTEGER PRIMARY KEY, spec TEXT NOT NULL UNIQUE, name TEXT NOT NULL, version TEXT NOT NULL,
+        integrity TEXT NOT NULL, path TEXT NOT NULL, size_kb REAL NOT NULL, tree_json TEXT NOT NULL, installed_at TEXT NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

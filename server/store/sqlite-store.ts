@@ -4,7 +4,7 @@
  * to the journal; flush() makes the journal durable (see journal.ts) and
  * checkpoints fold it into the image in the background (see checkpoint.ts).
  */
-import type { CompactOptions, EventPage, ExecutionPage, StorePort } from '../core/ports';
+import type { CompactOptions, EventPage, ExecutionPage, InstalledLibrary, StorePort } from '../core/ports';
 import type { Capability, Event, Execution, Session, SessionStatus, Settings, StartupFile, Template, TemplateDetail } from '../protocol';
 import { Checkpointer, type Capture, type CheckpointStats } from './checkpoint';
 import type { Connection } from './connection';
@@ -103,6 +103,12 @@ export class SqliteStore implements StorePort {
   deleteStartupFile(templateId: string, startupFileId: string): boolean {
     return this.write(['startupFile.delete', templateId, startupFileId]).changed;
   }
+
+  // ------------------------------------------------------------ libraries
+
+  putLibrary(library: InstalledLibrary): void { this.write(['library.put', library]); }
+  getLibrary(spec: string): InstalledLibrary | undefined { return reads.getLibrary(this.open(), spec); }
+  listLibraries(): InstalledLibrary[] { return reads.listLibraries(this.open()); }
 
   // ------------------------------------------------------------ sessions
 

@@ -5,7 +5,7 @@
  * then exactly the code path that ran live, and it is deterministic because
  * every input (including `now`) is in the arguments.
  */
-import type { CompactOptions } from '../core/ports';
+import type { CompactOptions, InstalledLibrary } from '../core/ports';
 import type { Capability, Event, Execution, Session, Settings, StartupFile, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
 import { EXECUTION_COLUMNS, capabilityParams, eventParams, eventValues, executionEndParams, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
@@ -28,6 +28,7 @@ export type Op =
   | ['execution.start', Execution, Event[]]
   | ['execution.finish', string, ExecutionEnd]
   | ['events.append', Event[]]
+  | ['library.put', InstalledLibrary]
   | ['recover', string, string]
   | ['compact', CompactOptions];
 
@@ -53,6 +54,7 @@ export function applyOp(c: Connection, op: Op): OpResult {
     case 'execution.finish': return finishExecution(c, op[1], op[2]);
     // One INSERT is atomic by itself: a savepoint only for several.
     case 'events.append': return op[1].length === 1 ? appendEvents(c, op[1]) : c.tx(() => appendEvents(c, op[1]));
+    case 'library.put': c.run(PUT_LIBRARY, libraryParams(op[1])); return CHANGED;
     case 'recover': return c.tx(() => recover(c, op[1], op[2]));
     case 'compact': return c.tx(() => compact(c, op[1]));
     default: {
@@ -78,6 +80,15 @@ const PUT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, 
     path = excluded.path, args_json = excluded.args_json, env_json = excluded.env_json, status = excluded.status,
     started_at = excluded.started_at, ended_at = excluded.ended_at, result_json = excluded.result_json,
     error_json = excluded.error_json, metrics_json = excluded.metrics_json, replay_of = excluded.replay_of`;
+
+/** One row per spec a template names (`yup@1.4.0`): reinstalling replaces the tree it loads. */
+const PUT_LIBRARY = `INSERT INTO libraries (spec, name, version, integrity, path, size_kb, tree_json, installed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (spec) DO UPDATE SET name = excluded.name, version = excluded.version, integrity = excluded.integrity,
+    path = excluded.path, size_kb = excluded.size_kb, tree_json = excluded.tree_json, installed_at = excluded.installed_at`;
+
+function libraryParams(l: InstalledLibrary): Array<string | number> {
+  return [l.spec, l.name, l.version, l.integrity, l.path, l.sizeKb, JSON.stringify(l.tree), l.installedAt];
+}
 
 const INSERT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_EVENT_OF_LAST_EXECUTION = 'INSERT INTO events (exec_ord, seq, ts, type, payload_json) VALUES (last_insert_rowid(), ?, ?, ?, ?)';

@@ -53,6 +53,7 @@ export function createRoutes(core: Core): Map<string, Route> {
 
     route(P.ModulesListAvailable, () => catalog.modules()),
     route(P.LibrariesListAvailable, () => catalog.libraries()),
+    route(P.LibrariesList, () => catalog.installed()),
     route(P.LibrariesInstall, (p, ctx) => {
       const token = p?.workDoneToken;
       if (token === undefined || !ctx.progress) return catalog.install(p?.names);

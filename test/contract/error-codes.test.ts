@@ -22,7 +22,8 @@ const rows: Array<[P.ErrorCode, () => Promise<unknown>]> = [
   ['SESSION_NOT_FOUND', () => d.call(P.SessionsGet, { sessionId: MISSING })],
   ['EXECUTION_NOT_FOUND', () => d.call(P.ExecutionsGet, { executionId: MISSING })],
   ['WATCH_NOT_FOUND', () => d.call(P.WatchStop, { watchId: MISSING })],
-  ['LIBRARY_NOT_FOUND', async () => d.call(P.TemplatesAddLibrary, { templateId: await defaultId(), name: 'left-pad' })],
+  // Any package spec is accepted (libraries/install asks the registry); this is not one.
+  ['LIBRARY_NOT_FOUND', async () => d.call(P.TemplatesAddLibrary, { templateId: await defaultId(), name: 'Not A Package!' })],
   ['MODULE_NOT_ALLOWED', async () => d.call(P.TemplatesAddModule, { templateId: await defaultId(), name: 'math' })],
   ['STARTUP_MODE_UNSUPPORTED', async () => d.call(P.TemplatesAddStartupFile, { templateId: await defaultId(), path: 'a.js', mode: 'module' })],
   ['INVALID_PATH', async () => {

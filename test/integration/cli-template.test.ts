@@ -108,7 +108,7 @@ test('libraries: add, remove, list, list-available', async () => {
   assert.equal((await d.run(['template', 'list-libraries', id])).stdout, 'lodash\n');
   assert.deepEqual(await d.json(['template', 'remove-library', id, '--name', 'lodash']), { libraries: [] });
   assert.equal((await d.run(['template', 'list-libraries', id])).stdout, '(none)\n');
-  const unknown = await d.run(['template', 'add-library', id, '--name', 'left-pad-9000']);
+  const unknown = await d.run(['template', 'add-library', id, '--name', 'Not A Package!']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /LIBRARY_NOT_FOUND/);
   const available = await d.json<{ libraries: Array<{ name: string }> }>(['template', 'list-available-libraries']);

@@ -27,6 +27,8 @@ test('libraries/install fetches, verifies and caches; a template with the librar
     const s = await d.call(P.SessionsCreate, { templateId: t.id, worktreePath: makeWorktree() });
     const r = await d.call(P.ExecutionsRepl, { sessionId: s.id, input: '_.chunk([1, 2, 3], 2)' });
     assert.equal(r.result?.preview, '[ [ 1, 2 ], [ 3 ] ]');
+    // require and import of a catalog library answer its global: one instance.
+    assert.equal((await d.call(P.ExecutionsRepl, { sessionId: s.id, input: "[require('lodash') === _, (await import('lodash')).default === _]" })).result?.preview, '[ true, true ]');
     // Installing again is a no-op on the network.
     const before = registry.requests.length;
     await d.call(P.LibrariesInstall, { names: ['lodash'] });

@@ -72,7 +72,9 @@ test('capabilities, startup files, modules and libraries', async () => {
 
   assert.deepEqual(await d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'lodash' }), { libraries: ['lodash'] });
   assert.deepEqual(await d.call(P.TemplatesListLibraries, { templateId: t.id }), { libraries: ['lodash'] });
-  assert.equal((await errorOf(d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'lodash@0.0.1' }))).code, 'LIBRARY_NOT_FOUND');
+  assert.equal((await errorOf(d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'lodash@' }))).code, 'LIBRARY_NOT_FOUND');
+  // Another version of a catalog name is a registry library (no global), and replaces the catalog one.
+  assert.deepEqual(await d.call(P.TemplatesAddLibrary, { templateId: t.id, name: 'lodash@4.17.20' }), { libraries: ['lodash@4.17.20'] });
   assert.deepEqual(await d.call(P.TemplatesRemoveLibrary, { templateId: t.id, name: 'lodash' }), { libraries: [] });
 });
 

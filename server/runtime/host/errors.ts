@@ -25,7 +25,8 @@ export type SourceMaps = ReadonlyMap<string, SourceMap>;
 
 function mapPosition(maps: SourceMaps, path: string, line: number, column: number): SourceLocation {
   const mapped = maps.get(path)?.original(line, column);
-  return mapped ? { path, line: mapped.line, column: mapped.column } : { path, line, column };
+  // A package bundle's map names the package's own file (`node_modules/ms/index.js`).
+  return mapped ? { path: mapped.source && isWorktreeFile(mapped.source) ? mapped.source : path, line: mapped.line, column: mapped.column } : { path, line, column };
 }
 
 /** Drops host and bootstrap frames, maps TypeScript positions; answers the stack and the first worktree location. */

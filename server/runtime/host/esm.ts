@@ -26,6 +26,7 @@ import type { IsolateSession } from './isolate-session';
 import type { PreparedSource } from './source';
 import { transpile } from './source';
 import { moduleTable } from './modules';
+import { isBareSpecifier } from './packages/locate';
 
 const TS = /\.(m|c)?tsx?$/;
 
@@ -100,6 +101,7 @@ class ModuleGraph {
     // A file that vanishes between the lookups (ENOENT, ENOTDIR, ELOOP) is not found: the host's error names host paths.
     const isErrno = (err: unknown) => typeof (err as NodeJS.ErrnoException)?.code === 'string' && !(err instanceof ImportRefused);
     const located = await this.locate(specifier, referrerDir).catch((err: unknown) => { throw isErrno(err) ? notFound() : err; });
+    if (!located && isBareSpecifier(specifier)) return this.packageFacade(specifier, referrerDir);
     if (!located) throw notFound();
     const { found, real } = located;
     const rel = this.rel(found);
@@ -110,6 +112,24 @@ class ModuleGraph {
       if (out.map) this.session.sourceMaps.set(rel, out.map);
     }
     return this.load(found, code, rel, path.dirname(found));
+  }
+
+  /**
+   * An npm package as an ES module: a facade over the session's one instance
+   * of it (isolate/packages.ts). Its export names are those of the loaded
+   * package, so the package is evaluated while the graph is linked, before the
+   * importing file runs (as a CommonJS dependency would be).
+   */
+  private async packageFacade(specifier: string, referrerDir: string): Promise<ivm.Module> {
+    const fromRel = this.rel(referrerDir) || '.';
+    const key = `<package:${specifier}@${fromRel}>`;
+    if (this.byKey.has(key)) return this.byKey.get(key)!;
+    const names = await this.session.call(this.exec, () => this.session.context.evalClosure(
+      'return Object.keys(__vmsPackage($0, $1)).filter((k) => k !== "default")',
+      [specifier, fromRel], { result: { copy: true }, timeout: this.exec.callTimeout() }) as Promise<string[]>);
+    const lines = [`const ns = __vmsPackage(${JSON.stringify(specifier)}, ${JSON.stringify(fromRel)});`, 'export default ns.default;'];
+    names.forEach((name, i) => lines.push(`const e${i} = ns[${JSON.stringify(name)}]; export { e${i} as ${JSON.stringify(name)} };`));
+    return this.load(key, lines.join('\n'), `<package:${specifier}>`, this.worktree);
   }
 
   /**

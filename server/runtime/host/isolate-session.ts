@@ -24,7 +24,8 @@ import { SourceMap } from './source-map';
 import { prepareSource, type PreparedSource } from './source';
 import { compileCached } from './script-cache';
 import { getNativeModule, moduleTable, type ModuleContext } from './modules';
-import { bridgeCallbacks, moduleReference, promptReference } from './session-bridge';
+import { bridgeCallbacks, moduleReference, packageReference, promptReference } from './session-bridge';
+import { SessionPackages } from './packages/session-packages';
 import { Terminator } from './terminator';
 import { Previewer } from './preview';
 import { runModule } from './esm';
@@ -85,6 +86,12 @@ export class IsolateSession implements ExecutionHost {
   /** The hidden global that describes a value for a preview (same describe as execution values). */
   private readonly previewName = `__vmsPreview_${randomBytes(8).toString('hex')}`;
   private readonly previewer: Previewer;
+  /** npm packages this session loaded (their bundles; the instances live in the isolate). */
+  readonly packages = new SessionPackages({
+    spec: () => this.spec,
+    sourceMaps: this.sourceMaps,
+    runningFile: () => (this.current && this.current.request.kind !== 'repl' ? this.current.request.path : undefined),
+  });
 
   private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
@@ -123,8 +130,9 @@ export class IsolateSession implements ExecutionHost {
     const config: InstallConfig = {
       console: this.spec.runtime.console, modules: moduleTable(this.spec.modules), inspectStyle: INSPECT_STYLE,
       rememberName: this.rememberName, previewName: this.previewName,
+      libraryGlobals: Object.fromEntries(this.spec.libraries.map((l) => [l.name, l.global])),
     };
-    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), config], {
+    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), packageReference(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
     const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;

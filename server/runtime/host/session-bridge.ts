@@ -12,6 +12,7 @@ import type { RawException, RawValue } from '../isolate/bridge';
 import { isWorktreeFile } from './errors';
 import { getNativeModule } from './modules';
 import type { IsolateSession } from './isolate-session';
+import { PackageError } from './packages/session-packages';
 
 const STANDARD: Record<string, ErrorConstructor> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };
 
@@ -39,7 +40,7 @@ export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Cal
           const l = Number(line) || 0;
           const c = Number(column) || 0;
           const mapped = session.sourceMaps.get(path)?.original(l, c);
-          location = { path, line: mapped?.line ?? l, column: mapped?.column ?? c };
+          location = { path: mapped?.source && isWorktreeFile(mapped.source) ? mapped.source : path, line: mapped?.line ?? l, column: mapped?.column ?? c };
         }
         return exec.onConsole(String(level), String(text), location);
       } catch {
@@ -93,6 +94,25 @@ export function promptReference(session: IsolateSession): ivm.Reference {
   });
 }
 
+/**
+ * `work()`, abandoned at once when the execution stops even if it goes on:
+ * the isolate must not stay blocked in a host call (disposing an isolate
+ * blocked there was seen to hang the host).
+ */
+async function untilStopped<T>(exec: NonNullable<IsolateSession['current']>, work: () => T | Promise<T>, what: string): Promise<T> {
+  let onAbort: (() => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cleanError('Error', `The execution was stopped during a ${what}`));
+    if (exec.signal.aborted) onAbort();
+    else exec.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), abandoned]);
+  } finally {
+    if (onAbort) exec.signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** A native module function call (see modules.ts). */
 export function moduleReference(session: IsolateSession): ivm.Reference {
   return new ivm.Reference(async (name: unknown, fn: unknown, args: unknown): Promise<unknown> => {
@@ -102,23 +122,27 @@ export function moduleReference(session: IsolateSession): ivm.Reference {
     if (!module) throw cleanError('Error', `Invalid module '${String(name)}'`);
     if (typeof fn !== 'string' || !module.functions.includes(fn)) throw cleanError('TypeError', `${module.name}.${String(fn)} is not a function`);
     let result: unknown;
-    // When the execution stops, the call is abandoned at once even if the
-    // module ignores its abort signal: the isolate must not stay blocked in it
-    // (disposing an isolate blocked there was seen to hang the host).
-    let onAbort: (() => void) | undefined;
-    const abandoned = new Promise<never>((_, reject) => {
-      onAbort = () => reject(cleanError('Error', 'The execution was stopped during a module call'));
-      if (exec.signal.aborted) onAbort();
-      else exec.signal.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      result = await Promise.race([Promise.resolve().then(() => module.call(session.moduleContext(exec), fn, Array.isArray(args) ? args : [])), abandoned]);
+      result = await untilStopped(exec, () => module.call(session.moduleContext(exec), fn, Array.isArray(args) ? args : []), 'module call');
     } catch (err) {
       throw cleanError(err instanceof Error ? err.name : 'Error', err instanceof Error ? err.message : String(err));
-    } finally {
-      if (onAbort) exec.signal.removeEventListener('abort', onAbort);
     }
     if (result === undefined || result === null || typeof result !== 'object') return result;
     return new ivm.ExternalCopy(result).copyInto();
+  });
+}
+
+/** An npm package for `require`/`import` (see packages/session-packages.ts): `load` answers its id (and its bundle the first time), `code` always the bundle. */
+export function packageReference(session: IsolateSession): ivm.Reference {
+  return new ivm.Reference(async (op: unknown, specifier: unknown, fromRel: unknown): Promise<unknown> => {
+    const exec = session.current;
+    if (!exec || exec.stopping) throw cleanError('Error', 'The execution is stopping');
+    try {
+      const answer = await untilStopped(exec, () => session.packages.load(String(specifier), typeof fromRel === 'string' ? fromRel : null, op === 'code'), 'package load');
+      return new ivm.ExternalCopy(answer).copyInto();
+    } catch (err) {
+      if (err instanceof PackageError || (err instanceof Error && err.message.startsWith('The execution was stopped'))) throw cleanError('Error', err.message);
+      throw cleanError('Error', `Package '${String(specifier)}' could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+    }
   });
 }

@@ -1,23 +1,25 @@
 /**
  * Just enough of source maps (v3) to map a generated line/column back to the
- * TypeScript source: esbuild's maps have one source, so only the generated →
+ * source: a transpiled TypeScript file (one source), or a package bundle
+ * (many sources, named relative to the worktree). Only the generated →
  * original position mapping is decoded (VLQ), lazily, once per file.
  */
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DIGIT = new Map([...B64].map((c, i) => [c, i]));
 
-/** Segments per generated line: [generatedColumn, originalLine, originalColumn] (0-based). */
-type Line = Array<[number, number, number]>;
+/** Segments per generated line: [generatedColumn, originalLine, originalColumn, sourceIndex] (0-based). */
+type Line = Array<[number, number, number, number]>;
 
 export class SourceMap {
   private lines: Line[] | undefined;
 
-  constructor(private readonly mappings: string) {}
+  constructor(private readonly mappings: string, private readonly sources: string[] = []) {}
 
   static fromJson(text: string): SourceMap | undefined {
     try {
-      const json = JSON.parse(text) as { mappings?: unknown };
-      return typeof json.mappings === 'string' ? new SourceMap(json.mappings) : undefined;
+      const json = JSON.parse(text) as { mappings?: unknown; sources?: unknown };
+      const sources = Array.isArray(json.sources) ? json.sources.map(String) : [];
+      return typeof json.mappings === 'string' ? new SourceMap(json.mappings, sources) : undefined;
     } catch {
       return undefined;
     }
@@ -52,17 +54,16 @@ export class SourceMap {
           source += values[1];
           srcLine += values[2];
           srcCol += values[3];
-          line.push([genCol, srcLine, srcCol]);
+          line.push([genCol, srcLine, srcCol, source]);
         }
       }
       lines.push(line);
     }
-    void source;
     return lines;
   }
 
-  /** 1-based in, 1-based out; undefined when the position has no mapping. */
-  original(line: number, column: number): { line: number; column: number } | undefined {
+  /** 1-based in, 1-based out, with the source file when the map names one; undefined when the position has no mapping. */
+  original(line: number, column: number): { line: number; column: number; source?: string } | undefined {
     this.lines ??= this.decode();
     const segments = this.lines[line - 1];
     if (!segments || segments.length === 0) return undefined;
@@ -72,6 +73,6 @@ export class SourceMap {
       else break;
     }
     // Within a segment (one token) generated and original text advance together.
-    return { line: best[1] + 1, column: best[2] + 1 + Math.max(0, column - 1 - best[0]) };
+    return { line: best[1] + 1, column: best[2] + 1 + Math.max(0, column - 1 - best[0]), source: this.sources[best[3]] };
   }
 }

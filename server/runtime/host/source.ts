@@ -12,6 +12,7 @@ import type { ExecRequest } from '../../core/ports';
 import type { ExceptionPayload } from '../../protocol';
 import { prepareRepl, scriptLexicalNames, strictScript, type PreparedScript } from './repl-rewrite';
 import { SourceMap } from './source-map';
+import { rewriteDynamicImport } from './dynamic-import';
 
 export interface PreparedSource {
   code: string;
@@ -60,7 +61,7 @@ export function fileError(name: string, message: string, file: string): Exceptio
 /** `rememberName`: the hidden global REPL input reports its exception to (see isolate/underscore.ts). */
 export async function prepareSource(request: ExecRequest, worktreePath: string, maps: Map<string, SourceMap>, rememberName?: string): Promise<PrepareResult> {
   if (request.kind === 'repl') {
-    const repl = prepareRepl(request.code ?? '', request.runtime.strict, rememberName);
+    const repl = prepareRepl(rewriteDynamicImport(request.code ?? '', 'script'), request.runtime.strict, rememberName);
     return { ok: true, source: { ...repl, filename: '<repl>', module: false } };
   }
   const rel = (request.path ?? '').split(path.sep).join('/');
@@ -92,7 +93,7 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
   } else {
     maps.delete(rel);
   }
-  text = stripHashbang(text);
+  text = rewriteDynamicImport(stripHashbang(text), module ? 'module' : 'script');
   // Names for completion; a very large file is not parsed for them.
   let prepared = request.kind === 'run_file' && !module
     ? fileScope(text)

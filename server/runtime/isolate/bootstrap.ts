@@ -23,6 +23,7 @@ import { complete } from './complete';
 import { setInspectStyle } from './inspect';
 import { checkPromptMessage, clip, outgoingArgs } from './outgoing';
 import { installUnderscore, rebuildError } from './underscore';
+import { createPackages } from './packages';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
@@ -30,7 +31,7 @@ const MODULE_ERROR_CODE = /^([A-Z][A-Z0-9_]+): /;
 
 interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[], options?: object): unknown }
 
-function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, config: InstallConfig): Controller {
+function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, packageRef: SyncPromiseRef, config: InstallConfig): Controller {
   delete (P.G as any).__vmsInstall;
   setInspectStyle(config.inspectStyle);
   harden(P.G);
@@ -67,7 +68,18 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     const answer = promptRef.applySyncPromise(undefined, [text], { arguments: { copy: true } });
     return typeof answer === 'string' ? answer : null;
   });
-  define('require', makeRequire(moduleRef, config.modules));
+  const natives = makeNatives(moduleRef, config.modules);
+  const packages = createPackages(packageRef, natives, config.libraryGlobals);
+  define('require', function require(name: unknown): unknown {
+    const key = P.StringCtor(name);
+    return natives(P.StringPrototypeStartsWith(key, 'node:') ? P.StringPrototypeSlice(key, 5) : key) ?? packages.require(key);
+  });
+  // `import('ms')` in REPL input is rewritten to `__vmsImport('ms')` (isolated-vm scripts have no dynamic import).
+  define('__vmsImport', function __vmsImport(name: unknown): Promise<unknown> {
+    return new P.PromiseCtor((resolve) => resolve(packages.namespace(P.StringCtor(name), null)));
+  });
+  // What an ES module's `import … from 'ms'` binds to (host/esm.ts builds a facade module around it).
+  define('__vmsPackage', (name: unknown, fromRel: unknown) => packages.namespace(P.StringCtor(name), typeof fromRel === 'string' ? fromRel : null));
   // Called inside a side-effect-checked inspector evaluation (host/preview.ts): describeValue passes those checks.
   P.ObjectDefineProperty(P.G, config.previewName, {
     value: (v: unknown) => describeValue(v), writable: false, enumerable: false, configurable: false,
@@ -109,18 +121,18 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
   };
 }
 
-/** `require(name)`: only the native modules the template enabled; their functions call the host synchronously. */
-function makeRequire(moduleRef: SyncPromiseRef, modules: Record<string, string[]>) {
+/**
+ * The native modules the template enabled, by name (undefined for any other
+ * name: `require` then looks for an npm package); their functions call the
+ * host synchronously.
+ */
+function makeNatives(moduleRef: SyncPromiseRef, modules: Record<string, string[]>): (name: string) => object | undefined {
   const cache = new P.MapCtor<string, object>();
-  return function require(name: unknown): object {
-    const key = P.StringCtor(name);
+  return function native(key: string): object | undefined {
     const cached = P.MapPrototypeGet(cache, key);
     if (cached) return cached;
     const functions = P.ObjectPrototypeHasOwnProperty(modules, key) ? modules[key] : undefined;
-    if (!functions) {
-      const enabled = P.ObjectKeys(modules);
-      throw new P.ErrorCtor(`Invalid module '${key}': ${enabled.length ? `this session can require ${P.ArrayPrototypeJoin(enabled, ', ')}` : 'no modules are enabled for this session'}`);
-    }
+    if (!functions) return undefined;
     const api: Record<string, Function> = {};
     for (const fn of functions) {
       api[fn] = function (...args: unknown[]) {

@@ -40,6 +40,8 @@ export interface InstallConfig {
   console: boolean;
   /** Enabled native modules and their function names (see host/modules.ts). */
   modules: Record<string, string[]>;
+  /** Catalog libraries by package name → the global they define: `require('lodash')` answers `_`. */
+  libraryGlobals: Record<string, string>;
   /** How the host's Node prints what changed between Node releases (host/inspect-style.ts). */
   inspectStyle: InspectStyle;
   /**

@@ -1,0 +1,89 @@
+/**
+ * Bundles kept by content, so the next session — in this host, another
+ * host, or the next daemon — evaluates a package without bundling it again.
+ *
+ * The key hashes what decides the output: the bundler's version, the
+ * package's real folder and subpath, and its package.json text (name,
+ * version, entry points). A hit is used only if every file the bundle was
+ * built from still has its size and modification time (an edited or
+ * reinstalled dependency rebuilds). On disk: `<dir>/<key>.json`, written
+ * atomically (temp file + rename), so concurrent hosts never see half a file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Bundle } from './bundle';
+import type { LocatedPackage } from './locate';
+
+/** Bumped when the bundle's shape changes (banner, plugin output). */
+const FORMAT = 'vms-bundle-1';
+
+export interface BundleEntry { key: string; code: string; map: string; esm: boolean; inputs: Array<[string, number, number]> }
+
+const memory = new Map<string, BundleEntry>();
+
+export function bundleKey(pkg: LocatedPackage): string {
+  let manifest = '';
+  try {
+    manifest = readFileSync(path.join(pkg.dir, 'package.json'), 'utf8');
+  } catch {
+    // a folder without package.json still bundles (index.js); its inputs decide freshness
+  }
+  const esbuildVersion = (require('esbuild') as typeof import('esbuild')).version;
+  return createHash('sha256').update([FORMAT, esbuildVersion, pkg.root, pkg.dir, pkg.subpath, manifest].join('\0')).digest('hex').slice(0, 40);
+}
+
+function fresh(entry: BundleEntry, root: string): boolean {
+  for (const [rel, size, mtime] of entry.inputs) {
+    try {
+      const st = statSync(path.join(root, rel));
+      if (st.size !== size || st.mtimeMs !== mtime) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+export function cachedBundle(key: string, root: string, dir: string | undefined): BundleEntry | undefined {
+  let entry = memory.get(key);
+  if (!entry && dir) {
+    try {
+      entry = JSON.parse(readFileSync(path.join(dir, `${key}.json`), 'utf8')) as BundleEntry;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!entry || !fresh(entry, root)) {
+    memory.delete(key);
+    return undefined;
+  }
+  memory.set(key, entry);
+  return entry;
+}
+
+export function storeBundle(key: string, root: string, bundle: Bundle, dir: string | undefined): BundleEntry {
+  const inputs: BundleEntry['inputs'] = [];
+  for (const rel of bundle.inputs) {
+    try {
+      const st = statSync(path.join(root, rel));
+      inputs.push([rel, st.size, st.mtimeMs]);
+    } catch {
+      // a file that vanished while bundling: the next load rebuilds
+      inputs.push([rel, -1, -1]);
+    }
+  }
+  const entry: BundleEntry = { key, code: bundle.code, map: bundle.map, esm: bundle.esm, inputs };
+  memory.set(key, entry);
+  if (dir) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
+      writeFileSync(tmp, JSON.stringify(entry));
+      renameSync(tmp, path.join(dir, `${key}.json`));
+    } catch {
+      // a cache that cannot be written costs a rebuild next time, nothing else
+    }
+  }
+  return entry;
+}

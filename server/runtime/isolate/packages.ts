@@ -1,0 +1,79 @@
+/**
+ * npm packages inside the session: `require('ms')`, and the namespaces that
+ * static `import` (host/esm.ts) and `import()` (rewritten REPL input) get.
+ * The host resolves the specifier and answers the package's bundle (see
+ * host/packages/); it is evaluated here at most once per session, keyed by
+ * the host's id for the package, like Node's module cache. A bundle that
+ * throws while it loads is not kept, so the next require tries again.
+ */
+import * as P from './primordials';
+
+export interface PackageAnswer { id: string; esm: boolean; code?: string }
+
+interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[], options?: object): unknown }
+
+interface Loaded { module: { exports: unknown }; esm: boolean; ns?: object }
+
+export interface Packages {
+  /** What `require(specifier)` answers: `module.exports` (an ES module's namespace for ESM packages). */
+  require(specifier: string): unknown;
+  /** The ES namespace `import` sees; `fromRel` is the importing file's folder (null: the running file's). */
+  namespace(specifier: string, fromRel: string | null): object;
+}
+
+/** `native(name)`: an enabled native module's API (`fs`), or undefined; `libraryGlobals`: catalog libraries (`lodash` → `_`). */
+export function createPackages(packageRef: SyncPromiseRef, native: (name: string) => object | undefined, libraryGlobals: Record<string, string>): Packages {
+  const byId = new P.MapCtor<string, Loaded>();
+
+  function builtin(name: unknown, pkg: unknown): object {
+    const api = native(P.StringCtor(name));
+    if (api) return api;
+    throw new P.ErrorCtor(`'${P.StringCtor(pkg)}' needs the Node built-in '${P.StringCtor(name)}', which sessions do not have`);
+  }
+
+  function load(specifier: string, fromRel: string | null): Loaded {
+    // A catalog library is already loaded as its global: the same instance.
+    if (P.ObjectPrototypeHasOwnProperty(libraryGlobals, specifier)) {
+      const id = `<library:${specifier}>`;
+      const known = P.MapPrototypeGet(byId, id);
+      if (known) return known;
+      const loaded: Loaded = { module: { exports: (P.G as Record<string, unknown>)[libraryGlobals[specifier]] }, esm: false };
+      P.MapPrototypeSet(byId, id, loaded);
+      return loaded;
+    }
+    const ask = (op: string) => packageRef.applySyncPromise(undefined, [op, specifier, fromRel], { arguments: { copy: true } }) as PackageAnswer;
+    let answer = ask('load');
+    const known = P.MapPrototypeGet(byId, answer.id);
+    if (known) return known;
+    // The host sends a bundle once per session; one that never finished loading (it threw, or was stopped) is asked for again.
+    if (typeof answer.code !== 'string') answer = ask('code');
+    if (typeof answer.code !== 'string') throw new P.ErrorCtor(`Package '${specifier}' has no code`);
+    const loaded: Loaded = { module: { exports: {} }, esm: answer.esm === true };
+    const factory = P.GlobalEval(answer.code) as Function;
+    P.ReflectApply(factory, undefined, [loaded.module, loaded.module.exports, builtin]);
+    // Kept only once it has loaded: a package that throws is evaluated afresh by the next require, as in Node.
+    P.MapPrototypeSet(byId, answer.id, loaded);
+    return loaded;
+  }
+
+  return {
+    require: (specifier) => load(specifier, null).module.exports,
+    namespace(specifier, fromRel) {
+      const loaded = load(specifier, fromRel);
+      if (loaded.ns) return loaded.ns;
+      const exports = loaded.module.exports;
+      if (loaded.esm && exports !== null && typeof exports === 'object') {
+        loaded.ns = exports;
+      } else {
+        // A CommonJS package: `default` is module.exports, its own keys are the named exports (as in Node).
+        const ns = P.ObjectCreate(null) as Record<string, unknown>;
+        if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
+          for (const key of P.ObjectKeys(exports)) if (key !== 'default') ns[key] = (exports as Record<string, unknown>)[key];
+        }
+        ns.default = exports;
+        loaded.ns = ns;
+      }
+      return loaded.ns!;
+    },
+  };
+}

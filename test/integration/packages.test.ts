@@ -1,0 +1,195 @@
+/**
+ * npm packages in sessions ("Packages in sessions" in the contract): bare
+ * specifiers resolve in the worktree's node_modules (hand-written here, no
+ * registry), are bundled once, cached by content, and evaluated once per
+ * session; the failures say what went wrong.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as P from '../../server/protocol';
+import { makeWorktree, startDaemon, tempDir, type TestDaemon } from '../helpers/daemon';
+import { COUNTER, DATE_FNS, MS, NEEDS_FS, writeFiles, writePnpmLayout } from '../helpers/npm-packages';
+
+let d: TestDaemon;
+const cleanup: string[] = [];
+before(async () => { d = await startDaemon(); });
+after(async () => {
+  await d.stop();
+  for (const dir of [...cleanup, d.dir]) rmSync(dir, { recursive: true, force: true });
+});
+
+async function session(files: Record<string, string>, modules: string[] = []): Promise<{ id: string; worktree: string }> {
+  const worktree = makeWorktree(files);
+  cleanup.push(worktree);
+  const t = await d.call(P.TemplatesCreate, { name: `pkg-${Math.random().toString(36).slice(2, 8)}` });
+  for (const name of modules) await d.call(P.TemplatesAddModule, { templateId: t.id, name });
+  const s = await d.call(P.SessionsCreate, { templateId: t.id, worktreePath: worktree });
+  return { id: s.id, worktree };
+}
+
+const repl = (sessionId: string, input: string) => d.call(P.ExecutionsRepl, { sessionId, input });
+const runFile = (sessionId: string, p: string) => d.call(P.ExecutionsRunFile, { sessionId, path: p });
+
+test("require('ms') in the REPL loads the worktree's CommonJS package", async () => {
+  const s = await session(MS);
+  const r = await repl(s.id, "require('ms')('2 days')");
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.equal(r.result?.preview, '172800000');
+});
+
+test("await import('ms') in the REPL answers the package's namespace", async () => {
+  const s = await session(MS);
+  const r = await repl(s.id, "const { default: ms } = await import('ms'); ms('3 h')");
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.equal(r.result?.preview, String(3 * 3600000));
+});
+
+test("static import { format } from 'date-fns' in an .mjs run-file; the browser condition wins", async () => {
+  const s = await session({
+    ...DATE_FNS,
+    'main.mjs': "import { format, flavour } from 'date-fns';\nimport label from 'date-fns';\nexport default [format(new Date(Date.UTC(2024, 0, 5)), 'yyyy-MM-dd'), flavour, label];\n",
+  });
+  const r = await runFile(s.id, 'main.mjs');
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.equal(r.result?.preview, "[ '2024-01-05', 'browser', 'date-fns default' ]");
+  // A subpath export, and require() of the same package from the REPL.
+  assert.equal((await repl(s.id, "require('date-fns/format').format(new Date(Date.UTC(2020, 11, 1)), 'dd/MM')")).result?.preview, '01/12');
+  assert.equal((await repl(s.id, "require('date-fns').flavour")).result?.preview, 'browser');
+});
+
+test('one instance per session: require, import() and static import share it; another session has its own', async () => {
+  const files = { ...COUNTER, 'count.mjs': "import counter from 'counter';\nexport default counter.inc();\n" };
+  const s = await session(files);
+  assert.equal((await repl(s.id, "require('counter').inc()")).result?.preview, '1');
+  assert.equal((await repl(s.id, "require('counter').inc()")).result?.preview, '2');
+  assert.equal((await repl(s.id, "(await import('counter')).inc()")).result?.preview, '3');
+  assert.equal((await runFile(s.id, 'count.mjs')).result?.preview, '4');
+  const other = await session(files);
+  assert.equal((await repl(other.id, "require('counter').inc()")).result?.preview, '1');
+});
+
+test("a package needing a built-in the session lacks names itself and the built-in; 'fs' maps to the session's fs module", async () => {
+  const files = { ...NEEDS_FS, 'data.txt': 'hello from fs' };
+  const s = await session(files);
+  const r = await repl(s.id, "require('graceful-fs')");
+  assert.equal(r.status, 'error');
+  assert.equal(r.error?.name, 'Error');
+  assert.equal(r.error?.message, "'graceful-fs' needs the Node built-in 'fs', which sessions do not have");
+  // Through a dependency: the message names the package that needs it.
+  assert.equal((await repl(s.id, "require('fs-extra')")).error?.message, "'graceful-fs' needs the Node built-in 'fs', which sessions do not have");
+  const withFs = await session(files, ['fs']);
+  const ok = await repl(withFs.id, "require('fs-extra').readText('data.txt')");
+  assert.equal(ok.status, 'ok', JSON.stringify(ok.error));
+  assert.equal(ok.result?.preview, 'hello from fs');
+  // A built-in required lazily fails only when it is used.
+  assert.equal((await repl(withFs.id, "require('fs-extra').lazy()")).error?.message, "'fs-extra' needs the Node built-in 'path', which sessions do not have");
+});
+
+test('an unresolvable name says where it looked; module names keep their Invalid module error', async () => {
+  const s = await session({ 'src/main.js': "require('left-pad')\n" });
+  const r = await repl(s.id, "require('left-pad')");
+  assert.equal(r.status, 'error');
+  assert.match(r.error?.message ?? '', /^Cannot find package 'left-pad': looked in the template's libraries \(it has none\) and in node_modules from the worktree root up to the worktree root$/);
+  const file = await runFile(s.id, 'src/main.js');
+  assert.match(file.error?.message ?? '', /^Cannot find package 'left-pad': .* node_modules from 'src' up to the worktree root/);
+  const esm = await session({ 'main.mjs': "import x from 'left-pad';\nexport default x;\n" });
+  assert.match((await runFile(esm.id, 'main.mjs')).error?.message ?? '', /^Cannot find package 'left-pad'/);
+  assert.match((await repl(s.id, "require('child_process')")).error?.message ?? '', /^Invalid module 'child_process'/);
+});
+
+test('node_modules is looked up from the importing file upwards; a link out of the worktree is never followed', async () => {
+  const outside = tempDir('vmsys-outside-');
+  cleanup.push(outside);
+  writeFiles(outside, { 'package.json': '{"name":"secret","main":"index.js"}', 'index.js': "module.exports = 'secret outside';\n" });
+  const s = await session({
+    'sub/node_modules/local/package.json': '{"name":"local","main":"index.js"}',
+    'sub/node_modules/local/index.js': "module.exports = 'local ' + require('ms')('1 s');\n",
+    ...MS,
+    'sub/use.js': "require('local')\n",
+    'use-secret.js': "require('secret')\n",
+  });
+  const r = await runFile(s.id, 'sub/use.js');
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.equal(r.result?.preview, 'local 1000');
+  // Not visible from the worktree root.
+  assert.match((await repl(s.id, "require('local')")).error?.message ?? '', /^Cannot find package 'local'/);
+  symlinkSync(outside, path.join(s.worktree, 'node_modules/secret'), 'dir');
+  for (const attempt of [() => repl(s.id, "require('secret')"), () => runFile(s.id, 'use-secret.js')]) {
+    const e = await attempt();
+    assert.equal(e.status, 'error');
+    assert.match(e.error?.message ?? '', /^Cannot find package 'secret': node_modules\/secret links to a folder outside the worktree/);
+  }
+  // A dependency behind such a link is refused too.
+  writeFiles(s.worktree, { 'node_modules/wants-secret/package.json': '{"name":"wants-secret"}', 'node_modules/wants-secret/index.js': "module.exports = require('secret');\n" });
+  const dep = await repl(s.id, "require('wants-secret')");
+  assert.equal(dep.status, 'error');
+  assert.match(dep.error?.message ?? '', /outside the worktree/);
+});
+
+test("pnpm's layout (links into node_modules/.pnpm) loads, dependencies included", async () => {
+  const s = await session({});
+  writePnpmLayout(s.worktree);
+  const r = await repl(s.id, "require('pad')('7', 3)");
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.equal(r.result?.preview, '  7');
+});
+
+test("an exception thrown inside a package points into the package's own file", async () => {
+  const s = await session(MS);
+  const r = await repl(s.id, "require('ms').boom()");
+  assert.equal(r.status, 'error');
+  assert.equal(r.error?.message, 'ms went boom');
+  assert.deepEqual(r.error?.location, { path: 'node_modules/ms/index.js', line: 9, column: 9 });
+  assert.match(r.error?.stack ?? '', /node_modules\/ms\/index\.js:9:9/);
+});
+
+test('bundles are cached by content: the next daemon loads them without bundling; a changed file rebuilds', async () => {
+  const s = await session(MS);
+  assert.equal((await repl(s.id, "require('ms').loads")).result?.preview, '1');
+  const cacheDir = path.join(path.dirname(d.dbPath), 'bundles');
+  const files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
+  assert.equal(files.length >= 1, true);
+  // Mark the cached bundle: a daemon that uses the cache sees the mark.
+  for (const f of files) {
+    const entry = JSON.parse(readFileSync(path.join(cacheDir, f), 'utf8')) as { code: string };
+    entry.code = entry.code.replace('(function (module, exports, __vmsBuiltin) {', '(function (module, exports, __vmsBuiltin) {globalThis.fromCache = true;');
+    writeFileSync(path.join(cacheDir, f), JSON.stringify(entry));
+  }
+  const second = await startDaemon({ dbPath: d.dbPath.replace(/test\.db$/, 'second.db') });
+  try {
+    const t = (await second.call(P.TemplatesList, { name: 'default' })).templates[0];
+    const s2 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
+    const r = await second.call(P.ExecutionsRepl, { sessionId: s2.id, input: "require('ms')('1 m'); globalThis.fromCache === true" });
+    assert.equal(r.result?.preview, 'true', JSON.stringify(r.error));
+    // Editing the package's file makes the next session bundle it again.
+    writeFileSync(path.join(s.worktree, 'node_modules/ms/index.js'), "module.exports = function () { return 'edited'; };\n");
+    const s3 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
+    const r3 = await second.call(P.ExecutionsRepl, { sessionId: s3.id, input: "[require('ms')('1 m'), globalThis.fromCache === true]" });
+    assert.equal(r3.result?.preview, "[ 'edited', false ]");
+  } finally {
+    await second.stop();
+    rmSync(second.dir, { recursive: true, force: true });
+  }
+});
+
+test('a package that throws while loading is evaluated again by the next require; one that never ends is stopped by the limit', async () => {
+  const files = {
+    ...MS,
+    'node_modules/flaky/package.json': '{"name":"flaky","version":"1.0.0"}',
+    'node_modules/flaky/index.js': "if (!globalThis.flakyReady) throw new Error('flaky is not ready');\nmodule.exports = 'flaky loaded';\n",
+    'node_modules/forever/package.json': '{"name":"forever","version":"1.0.0"}',
+    'node_modules/forever/index.js': 'while (!globalThis.stopLooping) {}\nmodule.exports = "done";\n',
+  };
+  const s = await session(files);
+  assert.equal((await repl(s.id, "require('flaky')")).error?.message, 'flaky is not ready');
+  assert.equal((await repl(s.id, "globalThis.flakyReady = true; require('flaky')")).result?.preview, 'flaky loaded');
+
+  await d.call(P.TemplatesUpdateSettings, { templateId: (await d.call(P.SessionsGet, { sessionId: s.id })).templateId, limits: { cpuMs: 300 } });
+  const limited = await d.call(P.SessionsCreate, { templateId: (await d.call(P.SessionsGet, { sessionId: s.id })).templateId, worktreePath: s.worktree });
+  const stuck = await repl(limited.id, "require('forever')");
+  assert.equal(stuck.status, 'timeout');
+  assert.equal((await repl(limited.id, "require('ms')('1 s')")).result?.preview, '1000', 'the session goes on');
+  assert.equal((await repl(limited.id, "globalThis.stopLooping = true; require('forever')")).result?.preview, 'done');
+});
