@@ -10,6 +10,7 @@ import { SECTION } from './config';
 import { DaemonClient } from './daemon-client';
 import { DecorationsSink } from './decorations';
 import { DiagnosticsSink } from './diagnostics';
+import { NotebookKernel } from './notebook/kernel';
 import { ExecutionHub } from './execution-hub';
 import type { Annotation } from './format';
 import { OutputSink } from './output';
@@ -57,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
   hub.addSink(decorations);
 
   const d = daemon;
+  context.subscriptions.push(new NotebookKernel(d, hub));
+
   d.onNotification(ExecutionEventNotification.type, (n) => hub.onLiveEvent(n));
   d.onRequest(ExecutionsPrompt.type, async (p) => {
     const title = sessions.replaying ? 'VM System: prompt() — replaying the session\'s history' : 'VM System: prompt()';
