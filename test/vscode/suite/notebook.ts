@@ -111,6 +111,13 @@ export function notebookTests(): void {
     assert.equal(textOf(await runNew(nb, 'counter + " " + greeting'), 'text/plain'), '2 hello');
   }, 30000);
 
+  test('notebook: prompt() in a cell asks through an input box', async () => {
+    const nb = await openNotebook('cells.ipynb');
+    const index = await appendCell(nb, "'[' + prompt('Who?') + ']'");
+    await acceptingPicks(run(nb, { start: index, end: index + 1 }));
+    assert.equal(textOf(nb.cellAt(index), 'text/plain'), '[]');
+  }, 30000);
+
   test('notebook: closed and reopened, the outputs are there and a new cell sees the earlier variables', async () => {
     let nb = await openNotebook('cells.ipynb');
     assert.ok(await nb.save());
@@ -137,7 +144,8 @@ export function notebookTests(): void {
 
   test('notebook: Restart Notebook Session, with and without replay', async () => {
     const nb = await openNotebook('cells.ipynb');
-    assert.equal(await vscode.commands.executeCommand('vmSystem.restartNotebook', { replay: true }), 'ready');
+    // The replay re-runs the prompt() cell too, which asks again.
+    assert.equal(await acceptingPicks(vscode.commands.executeCommand('vmSystem.restartNotebook', { replay: true })), 'ready');
     assert.equal(textOf(await runNew(nb, 'greeting'), 'text/plain'), 'hello');
     assert.equal(await vscode.commands.executeCommand('vmSystem.restartNotebook', { replay: false }), 'ready');
     assert.equal(textOf(await runNew(nb, 'typeof greeting'), 'text/plain'), 'undefined');
