@@ -139,6 +139,7 @@ export class NotebookKernel implements RunSink, vscode.Disposable {
     this.cellRuns.set(run.id, cr);
     s.current = { run, cell: cr };
     let result: Execution | undefined;
+    let interrupted = false;
     try {
       const input = await selectionInput(text, cell.document.languageId);
       const answer = await this.daemon.request(ExecutionsRepl.type, { sessionId, input, queue: true }, cr.cts.token);
@@ -150,12 +151,12 @@ export class NotebookKernel implements RunSink, vscode.Disposable {
       if (!result && errorCodeOf(err) !== 'REQUEST_CANCELLED') this.write(cr, { kind: 'stream', stream: 'stderr', text: `${describeError(err)}\n` });
       if (errorCodeOf(err) === 'SESSION_NOT_READY' || errorCodeOf(err) === 'SESSION_NOT_FOUND') this.sessions.forget(nb);
     } finally {
+      interrupted = cr.cts.token.isCancellationRequested;
       this.cellRuns.delete(run.id);
       if (s.current?.run === run) s.current = undefined;
       cr.cts.dispose();
     }
-    const cancelled = cr.cts.token.isCancellationRequested || result?.status === 'cancelled';
-    const note = endNote(cancelled ? { status: 'cancelled' } : result, cr.hadError);
+    const note = endNote(interrupted ? { status: 'cancelled' } : result, cr.hadError);
     if (note) this.write(cr, note);
     const ok = result?.status === 'ok';
     execution.end(ok, Date.now());
