@@ -11,6 +11,7 @@ import { DaemonClient } from './daemon-client';
 import { DecorationsSink } from './decorations';
 import { DiagnosticsSink } from './diagnostics';
 import { MissingPackageSink } from './missing-package';
+import { NotebookKernel } from './notebook/kernel';
 import { ExecutionHub } from './execution-hub';
 import type { Annotation } from './format';
 import { OutputSink } from './output';
@@ -59,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
   hub.addSink(new MissingPackageSink(daemon));
 
   const d = daemon;
+  context.subscriptions.push(new NotebookKernel(d, hub));
+
   d.onNotification(ExecutionEventNotification.type, (n) => hub.onLiveEvent(n));
   d.onRequest(ExecutionsPrompt.type, async (p) => {
     const title = sessions.replaying ? 'VM System: prompt() — replaying the session\'s history' : 'VM System: prompt()';

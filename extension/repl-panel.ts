@@ -19,6 +19,7 @@ import type { Runner } from './runner';
 import type { SessionManager } from './session-manager';
 import { statusView } from './format';
 import { valueTree } from './value-tree';
+import { richView } from './repl-webview/rich';
 import type { Event } from '../server/protocol';
 
 const HISTORY_KEY = 'vmSystem.replHistory';
@@ -32,6 +33,7 @@ export class ReplPanel implements RunSink, vscode.Disposable {
   private readonly buffers = new Map<string, ToWebview[]>();
   /** The webview's script is listening (messages posted before that would be lost or doubled). */
   private webviewReady = false;
+  private nextSlot = 1;
   private readonly history: InputHistory;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly ready = new vscode.EventEmitter<void>();
@@ -91,6 +93,8 @@ export class ReplPanel implements RunSink, vscode.Disposable {
       const [title, ...rest] = parseStack(exceptionText(e.payload));
       const root = vscode.Uri.parse(run.meta.folder).fsPath;
       this.send(run, { type: 'exception', id: run.id, title: title?.text ?? e.payload.name, stack: worktreeFrames(rest, root) });
+    } else if (e.type === 'display') {
+      this.display(run, e.payload.data);
     } else if (!(e.type === 'input_echo' && run.meta.origin !== 'repl')) {
       for (const line of eventLines(event, run.meta.kind)) this.send(run, { type: 'line', id: run.id, level: line.level, text: line.text });
     }
@@ -176,6 +180,21 @@ export class ReplPanel implements RunSink, vscode.Disposable {
     }
     const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
     await vscode.window.showTextDocument(vscode.Uri.file(abs), { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+  }
+
+  /** A display bundle; Markdown is shown as text first, then as the HTML VS Code's Markdown extension renders. */
+  private display(run: Run, data: Record<string, string>): void {
+    const slot = this.nextSlot++;
+    const message: Extract<ToWebview, { type: 'display' }> = { type: 'display', id: run.id, slot, view: richView(data) };
+    this.send(run, message);
+    const view = message.view;
+    if (view.kind !== 'markdown') return;
+    void Promise.resolve(vscode.commands.executeCommand<string>('markdown.api.render', view.markdown)).then((html) => {
+      if (typeof html !== 'string') return;
+      // A webview that reloads later replays the rendered version.
+      message.view = { kind: 'html', html };
+      if (this.webviewReady && this.folder?.uri.toString() === run.meta.folder) void this.panel?.webview.postMessage({ type: 'displayHtml', slot, html } satisfies ToWebview);
+    }, () => undefined);
   }
 
   private postState(): void {

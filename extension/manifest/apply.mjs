@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { notebookActivationEvents, notebookCommands, notebookMenus } from './notebook.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const file = path.join(root, 'package.json');
@@ -81,6 +82,9 @@ const contributes = {
 pkg.main = './dist/extension.js';
 pkg.engines = { ...pkg.engines, vscode: '^1.91.0' };
 pkg.activationEvents = ['onLanguage:javascript', 'onLanguage:typescript', 'onWebviewPanel:vmSystem.repl'];
+contributes.commands.push(...notebookCommands);
+for (const [menu, items] of Object.entries(notebookMenus)) contributes.menus[menu] = [...(contributes.menus[menu] ?? []), ...items];
+pkg.activationEvents.push(...notebookActivationEvents);
 pkg.contributes = contributes;
 pkg.scripts = { ...pkg.scripts, 'test:vscode': 'node test/vscode/run.mjs' };
 

@@ -1,5 +1,6 @@
 /** The REPL webview document: strict CSP (nothing but our nonce'd style and script), theme variables. */
 import { InputHistory } from '../history';
+import { sanitizeHtml } from './sanitize';
 import { webviewMain } from './script';
 import { STYLE } from './style';
 
@@ -9,7 +10,8 @@ export function replHtml(cspSource: string, nonce: string): string {
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
-    `img-src ${cspSource}`,
+    // display() images arrive as data URLs (base64 PNG/JPEG/GIF/WebP, SVG as an image: no scripts).
+    `img-src ${cspSource} data:`,
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -45,9 +47,9 @@ export function replHtml(cspSource: string, nonce: string): string {
  */
 export const NAME_SHIM = 'var __name = (target) => target;';
 
-/** The webview script: the main function applied to the history class, both as source text. */
+/** The webview script: the main function applied to the history class and the sanitiser, all as source text. */
 export function replScript(): string {
-  return `${NAME_SHIM}\n(${webviewMain.toString()})(${InputHistory.toString()});`;
+  return `${NAME_SHIM}\n(${webviewMain.toString()})(${InputHistory.toString()}, ${sanitizeHtml.toString()});`;
 }
 
 export function makeNonce(random: (n: number) => Buffer): string {

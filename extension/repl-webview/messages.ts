@@ -1,6 +1,7 @@
 /** Messages between the REPL panel (extension host) and its webview. Types only. */
 import type { CompletionItem } from '../../server/protocol';
 import type { LineLevel, StackLine } from '../format';
+import type { RichView } from './rich';
 import type { TreeNode } from '../value-tree';
 
 export type ToWebview =
@@ -10,6 +11,9 @@ export type ToWebview =
   | { type: 'value'; id: number; tree: TreeNode }
   | { type: 'exception'; id: number; title: string; stack: StackLine[] }
   | { type: 'end'; id: number; level: LineLevel; text: string }
+  /** A `display` bundle; `slot` names it for a later `displayHtml` (Markdown rendered by VS Code). */
+  | { type: 'display'; id: number; slot: number; view: RichView }
+  | { type: 'displayHtml'; slot: number; html: string }
   | { type: 'state'; busy: boolean; text: string }
   | { type: 'completions'; requestId: number; start: number; end: number; items: CompletionItem[] }
   | { type: 'clear' };

@@ -3,15 +3,18 @@
  * host: html.ts serialises `webviewMain` with toString(), so it must stay
  * self-contained (no imports, no module-level helpers); the InputHistory
  * class is handed in the same way. Everything is rendered with
- * createElement/textContent — never innerHTML — so output cannot inject markup.
+ * createElement/textContent — never innerHTML — so output cannot inject markup;
+ * HTML from display() is rebuilt from an allow-list by `sanitize` (sanitize.ts).
  */
 import type { InputHistory } from '../history';
+import type { sanitizeHtml } from './sanitize';
+import type { RichView } from './rich';
 import type { FromWebview, ToWebview } from './messages';
 import type { TreeNode } from '../value-tree';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 
-export function webviewMain(History: typeof InputHistory): void {
+export function webviewMain(History: typeof InputHistory, sanitize: typeof sanitizeHtml): void {
   const vscode = acquireVsCodeApi();
   const post = (m: FromWebview) => vscode.postMessage(m);
   const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -106,6 +109,20 @@ export function webviewMain(History: typeof InputHistory): void {
       }
       box.appendChild(row);
     }
+    return box;
+  }
+
+  const slots = new Map<number, HTMLElement>();
+
+  function renderRich(view: RichView): HTMLElement {
+    const box = el('div', `display ${view.kind}`);
+    if (view.kind === 'html') box.appendChild(sanitize(view.html, document));
+    else if (view.kind === 'image') {
+      const img = document.createElement('img');
+      if (/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,/.test(view.src)) img.src = view.src;
+      img.alt = view.alt;
+      box.appendChild(img);
+    } else box.appendChild(el('pre', undefined, view.text));
     return box;
   }
 
@@ -251,6 +268,18 @@ export function webviewMain(History: typeof InputHistory): void {
       case 'end':
         append(m.id, el('div', `line foot ${m.level}`, m.text));
         break;
+      case 'display': {
+        const node = renderRich(m.view);
+        slots.set(m.slot, node);
+        append(m.id, node);
+        break;
+      }
+      case 'displayHtml': {
+        const node = slots.get(m.slot);
+        if (node) node.replaceChildren(sanitize(m.html, document));
+        node?.classList.replace('markdown', 'html');
+        break;
+      }
       case 'state':
         setBusy(m.busy, m.text);
         break;
@@ -260,6 +289,7 @@ export function webviewMain(History: typeof InputHistory): void {
       case 'clear':
         log.replaceChildren();
         entries.clear();
+        slots.clear();
         break;
     }
   });

@@ -53,6 +53,14 @@ button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-off
 .k-number { color: var(--vscode-debugTokenExpression-number); }
 .k-boolean { color: var(--vscode-debugTokenExpression-boolean); }
 .k-null, .k-other { color: var(--vscode-debugTokenExpression-value, var(--vscode-descriptionForeground)); }
+.display { margin: 2px 0; font-family: var(--vscode-font-family); overflow-x: auto; }
+.display pre { margin: 0; font-family: var(--vscode-editor-font-family, monospace); white-space: pre-wrap; }
+.display img { max-width: 100%; image-rendering: auto; }
+.display table { border-collapse: collapse; margin: 2px 0; }
+.display th, .display td { border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); padding: 2px 8px; text-align: left; }
+.display th { background: var(--vscode-editorWidget-background); }
+.display a { color: var(--vscode-textLink-foreground); }
+.display code { font-family: var(--vscode-editor-font-family, monospace); background: var(--vscode-textCodeBlock-background); }
 .exception .title { color: var(--vscode-errorForeground); font-weight: bold; }
 .frame { padding-left: 1.4em; color: var(--vscode-descriptionForeground); white-space: pre; }
 .frame a { color: var(--vscode-textLink-foreground); text-decoration: none; cursor: pointer; }

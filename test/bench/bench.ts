@@ -11,6 +11,7 @@ import { BIN } from '../helpers/cli';
 import { execRepl, watchLatency } from './cli-bench';
 import { engineRows, libraryRows, previewRows, storeRows } from './engine-bench';
 import { packageRows } from './packages-bench';
+import { notebookRows } from './notebook-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
 import { loadEngine } from '../../server/runtime/engine';
 
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const groups: Array<[string, (rows: Row[]) => unknown]> = [
     ['cold', coldStart], ['repl', replRoundTrip], ['run', runVsNode],
+    ['notebook', notebookRows],
     ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows], ['packages', packageRows],
     ['cli', async (r: Row[]) => { await execRepl(r, 15); await watchLatency(r, 10); }],
   ];

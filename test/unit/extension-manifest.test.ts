@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const commandsSource = readFileSync(path.join(root, 'extension/commands.ts'), 'utf8');
+const commandsSource = ['extension/commands.ts', 'extension/notebook/kernel.ts'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
 
 test('the manifest points at the bundle and accepts VS Code 1.91 to 1.x (code-server 4.100 is 1.100)', () => {
   assert.equal(pkg.main, './dist/extension.js');
@@ -23,6 +23,7 @@ test('commands carry the exact titles and are all registered', () => {
     'vmSystem.stop': 'VM System: Stop Execution',
     'vmSystem.restartSession': 'VM System: Restart Session',
     'vmSystem.selectTemplate': 'VM System: Select Template',
+    'vmSystem.restartNotebook': 'VM System: Restart Notebook Session',
   });
   for (const id of Object.keys(titles)) assert.ok(commandsSource.includes(`'${id}'`), `${id} is registered`);
   const referenced = [

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, log, startCodeServer, waitFor, workbenchUrl } from './harness.mjs';
 import { TOOLS, codeServerEntry, ensureTools } from './tools.mjs';
 import { runNoNodeTest, runUiTest } from './ui.mjs';
+import { runRichUiTest } from './ui-rich.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -128,6 +129,7 @@ async function uiWorkbench(tmp, name, settings, body) {
 async function uiTest(tmp) {
   const dbPath = path.join(tmp, 'ui.db');
   await uiWorkbench(tmp, 'ui', { 'vmSystem.dbPath': dbPath }, (ctx) => runUiTest({ ...ctx, dbPath }));
+  await uiWorkbench(tmp, 'rich', { 'vmSystem.dbPath': path.join(tmp, 'rich.db') }, runRichUiTest);
   await uiWorkbench(tmp, 'nonode', { 'vmSystem.dbPath': path.join(tmp, 'nonode.db'), 'vmSystem.nodePath': path.join(tmp, 'no-such-node') }, runNoNodeTest);
 }
 

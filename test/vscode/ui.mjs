@@ -187,7 +187,7 @@ function daemonPid(dbPath) {
   return undefined;
 }
 
-class Workbench {
+export class Workbench {
   constructor(page) { this.page = page; }
 
   /** F1 and a query; retried when the quick input closes under us (focus moving to a just-opened editor). */

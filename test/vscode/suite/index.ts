@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecutionsList, OpsHealth, TemplatesCreate, type ExecutionWithEvents } from '../../../server/protocol';
 import type { VmSystemApi } from '../../../extension/extension';
+import { notebookTests } from './notebook';
 import { runAll, test, waitFor } from './runner';
 
 let api: VmSystemApi;
@@ -58,7 +59,7 @@ test('activates and contributes every command', async () => {
   assert.ok(ext, 'extension vm-system.vm-system is installed');
   api = await ext.activate();
   const mine = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('vmSystem.')).sort();
-  assert.deepEqual(mine, ['vmSystem.openRepl', 'vmSystem.restartSession', 'vmSystem.runFile', 'vmSystem.runSelection',
+  assert.deepEqual(mine, ['vmSystem.openRepl', 'vmSystem.restartNotebook', 'vmSystem.restartSession', 'vmSystem.runFile', 'vmSystem.runSelection',
     'vmSystem.selectTemplate', 'vmSystem.stop', 'vmSystem.toggleWatch']);
 });
 
@@ -205,6 +206,8 @@ test('when the daemon dies it is restarted', async () => {
   }, 30000);
   assert.equal(path.resolve(after.dbPath), path.resolve(before.dbPath));
 }, 45000);
+
+notebookTests();
 
 export function run(): Promise<void> {
   return runAll();
