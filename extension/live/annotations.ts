@@ -19,7 +19,8 @@ export interface LiveResult {
   threw?: number;
 }
 
-export function liveResult(events: readonly Event[], path: string, insertions: readonly Insertion[], coverage?: LineCoverage, max = 100): LiveResult {
+/** `lineCount`: lines of the editor's text (the hidden reporter's line after them is not shown). */
+export function liveResult(events: readonly Event[], path: string, insertions: readonly Insertion[], lineCount: number, coverage?: LineCoverage, max = 100): LiveResult {
   const own: Event[] = [];
   const values: Event[] = [];
   for (const event of events) {
@@ -49,7 +50,7 @@ export function liveResult(events: readonly Event[], path: string, insertions: r
   const loc = thrown?.type === 'exception' ? thrown.payload.location : undefined;
   return {
     annotations, events: own,
-    ran: expand(coverage?.ran), notRun: expand(coverage?.notRun),
+    ran: expand(coverage?.ran).filter((l) => l < lineCount), notRun: expand(coverage?.notRun).filter((l) => l < lineCount),
     threw: loc && loc.path === path ? loc.line - 1 : undefined,
   };
 }

@@ -123,7 +123,7 @@ export class LiveMode implements vscode.Disposable {
         this.daemon.request(ExecutionsRunFile.type, { sessionId, path: rel, content: source.code, coverage: true }, cts.token));
       if (!answer || stale()) return;
       const t1 = performance.now();
-      const result = liveResult(answer.events, rel, source.insertions, answer.coverage);
+      const result = liveResult(answer.events, rel, source.insertions, doc.lineCount, answer.coverage);
       this.view.show(doc.uri, result);
       this.diagnostics.end({
         id: 0, done: true, events: result.events, execution: answer,

@@ -10,6 +10,7 @@ import { makeWorktree, openSession, startDaemon, ROOT } from '../helpers/daemon'
 import { BIN } from '../helpers/cli';
 import { execRepl, watchLatency } from './cli-bench';
 import { engineRows, libraryRows, previewRows, storeRows } from './engine-bench';
+import { liveRows } from './live-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
 
 async function coldStart(rows: Row[]): Promise<void> {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const groups: Array<[string, (rows: Row[]) => unknown]> = [
     ['cold', coldStart], ['repl', replRoundTrip], ['run', runVsNode],
-    ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows],
+    ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows], ['live', liveRows],
     ['cli', async (r: Row[]) => { await execRepl(r, 15); await watchLatency(r, 10); }],
   ];
   for (const [name, fn] of groups) {

@@ -36,7 +36,7 @@ test('unsaved content: an if branch not taken, code after a throw and the line t
     'if (n > 5) {',            // 2 ran
     '  n = 0;',                // 3 not run
     '}',                       // 4 ran (the block's closing brace belongs to the if)
-    '',                        // 5 blank
+    '// a comment',            // 5 a comment line
     'for (let i = 0; i < 3; i++) n += i;', // 6 ran
     'throw new Error("stop")', // 7 ran (it threw)
     'n = 42;',                 // 8 not run
@@ -48,7 +48,7 @@ test('unsaved content: an if branch not taken, code after a throw and the line t
   const notRun = new Set(expand(r.coverage!.notRun));
   for (const line of [1, 2, 6, 7]) assert.ok(ran.has(line), `line ${line} ran: ${JSON.stringify(r.coverage)}`);
   for (const line of [3, 8]) assert.ok(notRun.has(line), `line ${line} did not run: ${JSON.stringify(r.coverage)}`);
-  assert.ok(!ran.has(5) && !notRun.has(5), 'the blank line is in neither list');
+  assert.ok(!ran.has(5) && !notRun.has(5), 'the comment line is in neither list');
 });
 
 test('TypeScript: lines mapped back through the source map; type-only lines are in neither list', async () => {

@@ -45,7 +45,7 @@ test('a run: reported values and console lines at their lines, the exception at 
     ev('console', { level: 'log', text: `${MARK}1${MARK} 42`, location: { path: 'f.js', line: 4, column: 3 } }),
     ev('console', { level: 'log', text: 'hi', location: { path: 'f.js', line: 2, column: 9 } }),
     ev('exception', { name: 'ReferenceError', message: 'x is not defined', stack: '', location: { path: 'f.js', line: 3, column: 9 } }),
-  ], 'f.js', r.insertions, { path: 'f.js', ran: [[1, 3]], notRun: [[5, 6]] });
+  ], 'f.js', r.insertions, 6, { path: 'f.js', ran: [[1, 3]], notRun: [[5, 7]] });
   assert.deepEqual(result.annotations.map((a) => [a.line, a.kind, a.text]), [
     [0, 'value', '42'], [1, 'console', 'hi'], [2, 'error', '✗ ReferenceError: x is not defined'],
   ]);

@@ -9,7 +9,7 @@
  * V8 answers per function a list of nested ranges (character offsets into
  * the compiled script) with execution counts; the innermost range decides a
  * character's count. A line ran when any of its non-blank characters did, did
- * not run when none did; TypeScript lines are mapped back through the
+ * not run when none did (blank lines and `//` comment lines are neither); TypeScript lines are mapped back through the
  * transpiler's source map.
  */
 import type { LineCoverage } from '../../protocol';
@@ -75,7 +75,14 @@ export function lineCoverage(source: CoveredSource, functions: readonly Function
     for (let i = start; i < end; i++) {
       const c = code.charCodeAt(i);
       if (c === 32 || c === 9 || c === 13) continue;
-      if (first === -1) first = i - start;
+      if (first === -1) {
+        first = i - start;
+        // A line comment is no code: neither ran nor not run.
+        if (c === 47 && code.charCodeAt(i + 1) === 47) {
+          first = -1;
+          break;
+        }
+      }
       if (counts[i] > 0) {
         ran = true;
         break;

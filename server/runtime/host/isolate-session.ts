@@ -265,7 +265,11 @@ export class IsolateSession implements ExecutionHost {
     if (outcome.status === 'error' && !outcome.sessionCrashed && !this.isDisposed) {
       await this.call(undefined, () => this.context.eval('0', { timeout: 1000 })).catch(() => undefined);
     }
-    await this.closeTerminator();
+    const closing = this.closeTerminator();
+    // A coverage run opened the inspector only for itself: its answer need not wait for the
+    // close to settle (~20 ms); the isolate's next call does (queued behind it), and so does dispose().
+    if (outcome.coverage && !outcome.coverage.skipped) this.queue = this.queue.then(() => closing);
+    else await closing;
     if (outcome.sessionCrashed || this.isolate.isDisposed) {
       const reason = outcome.sessionCrashed ?? `Memory limit of ${this.memMb} MB exceeded: the session's isolate was disposed`;
       await this.dispose(reason, true);
