@@ -124,7 +124,12 @@ export async function runUiTest({ page, url, workspace, dbPath, shots, failures,
       await page.keyboard.type('const a = 6 * 7 //?\nif (a > 100)\nconsole.log("big")\n');
       // Inline results are CSS ::after content: read them from the computed styles.
       await waitFor('42 after the typed line', async () => (await ui.inlineTexts()).some((t) => t === '42'), T);
-      await waitFor('gutter marks', async () => (await page.locator('.editor-instance .margin-view-overlays .cgmr').count()) >= 2, T);
+      // Gutter icons: two kinds (ran, did not run) on the three code lines.
+      await waitFor('gutter marks of lines that ran and did not', async () => {
+        const kinds = await page.locator('.editor-instance .cgmr').evaluateAll((els) => els.map((e) => e.className));
+        return kinds.length >= 3 && new Set(kinds).size >= 2;
+      }, T);
+      await page.waitForTimeout(500); // the gutter icons are images: let them decode before the screenshot
       await ui.shot(path.join(shots, 'live-mode.png'));
       await ui.command('VM System: Toggle Live Mode');
       await ui.command('File: Revert File', 'Revert File');
