@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Run, RunSink } from './execution-hub';
 import { type Annotation, type AnnotationKind, inlineAnnotations } from './format';
 
-const STYLE: Record<AnnotationKind, vscode.ThemableDecorationAttachmentRenderOptions> = {
+export const STYLE: Record<AnnotationKind, vscode.ThemableDecorationAttachmentRenderOptions> = {
   value: { color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
   console: { color: new vscode.ThemeColor('editorCodeLens.foreground') },
   error: { color: new vscode.ThemeColor('editorError.foreground') },

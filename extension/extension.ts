@@ -13,6 +13,8 @@ import { DiagnosticsSink } from './diagnostics';
 import { MissingPackageSink } from './missing-package';
 import { NotebookKernel } from './notebook/kernel';
 import { ExecutionHub } from './execution-hub';
+import type { LiveResult } from './live/annotations';
+import { LiveMode, type LiveTiming } from './live/live-mode';
 import type { Annotation } from './format';
 import { OutputSink } from './output';
 import { ReplPanel } from './repl-panel';
@@ -30,6 +32,8 @@ export interface VmSystemApi {
   inlineResults(uri: vscode.Uri): readonly Annotation[];
   /** Files being watched. */
   watching(): Array<{ folder: vscode.WorkspaceFolder; path: string }>;
+  /** Live mode: on/off, what it shows for a document, the last run's timing, each painted run. */
+  live: { enabled(): boolean; result(uri: vscode.Uri): LiveResult | undefined; timing(): LiveTiming | undefined; onDidRun: LiveMode['onDidRun'] };
 }
 
 let daemon: DaemonClient | undefined;
@@ -47,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
   const decorations = new DecorationsSink();
   const panel = new ReplPanel(context, sessions, runner);
   watches = new WatchManager(daemon, sessions, runner, hub, status);
+  const live = new LiveMode(daemon, diagnostics);
 
   const running = (sessionId: string) => {
     const s = sessions.bySessionId(sessionId);
@@ -70,7 +75,8 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
   });
 
   context.subscriptions.push(
-    d, sessions, status, output, diagnostics, decorations, panel, watches,
+    d, sessions, status, output, diagnostics, decorations, panel, watches, live,
+    vscode.commands.registerCommand('vmSystem.toggleLive', (on?: boolean) => live.toggle(typeof on === 'boolean' ? on : undefined)),
     d.onDidLose(() => hub.failAll(new Error('the daemon stopped'))),
     ...registerCommands({ daemon: d, sessions, runner, panel, watches }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
@@ -91,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
     },
     inlineResults: (uri) => decorations.annotationsOf(uri),
     watching: () => watches!.watching(),
+    live: { enabled: () => live.enabled, result: (uri) => live.view.resultOf(uri), timing: () => live.lastTiming, onDidRun: live.onDidRun },
   };
 }
 

@@ -21,6 +21,7 @@ const commands = [
   { command: 'vmSystem.stop', title: 'VM System: Stop Execution', icon: '$(debug-stop)' },
   { command: 'vmSystem.restartSession', title: 'VM System: Restart Session', icon: '$(debug-restart)' },
   { command: 'vmSystem.selectTemplate', title: 'VM System: Select Template' },
+  { command: 'vmSystem.toggleLive', title: 'VM System: Toggle Live Mode', icon: '$(zap)' },
 ];
 
 const contributes = {
@@ -43,6 +44,7 @@ const contributes = {
       { command: 'vmSystem.runSelection', when: `editorIsOpen && (${editorJsOrTs})` },
       { command: 'vmSystem.toggleWatch', when: 'workbenchState != empty' },
       { command: 'vmSystem.stop', when: 'vmSystem.running' },
+      { command: 'vmSystem.toggleLive', when: `editorIsOpen && (${editorJsOrTs})` },
     ],
   },
   // Checked against VS Code 1.100's default keybindings by the integration tests.
@@ -70,6 +72,10 @@ const contributes = {
       'vmSystem.watch.debounceMs': {
         type: 'integer', default: 100, minimum: 0, maximum: 60000, scope: 'resource',
         markdownDescription: 'Quiet time after a change before `VM System: Toggle Watch` re-runs the file.',
+      },
+      'vmSystem.live.debounceMs': {
+        type: 'integer', default: 300, minimum: 0, maximum: 60000, scope: 'resource',
+        markdownDescription: 'Quiet time after a keystroke before `VM System: Toggle Live Mode` re-runs the active file (unsaved).',
       },
       'vmSystem.trace.server': {
         type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off', scope: 'window',

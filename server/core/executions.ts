@@ -1,4 +1,4 @@
-import type { Execution, ExecutionKind, ExecutionWithEvents, Event, InputEchoPayload } from '../protocol';
+import type { Execution, ExecutionKind, ExecutionWithEvents, Event, InputEchoPayload, LineCoverage } from '../protocol';
 import type { CallContext } from './context';
 import { DomainError, notFound } from './errors';
 import { ExecutionRecorder } from './execution-recorder';
@@ -12,6 +12,8 @@ export interface RunRequest {
   path?: string;
   /** run_file: the text to run as if `path` held it (unsaved editor text). */
   content?: string;
+  /** run_file: answer which lines ran (not recorded: it belongs to this answer only). */
+  coverage?: boolean;
   args?: Record<string, unknown>;
   env?: Record<string, unknown>;
   queue?: boolean;
@@ -42,7 +44,7 @@ export class ExecutionService {
   ) {}
 
   /** executions/repl and executions/runFile: errors for limits and cancellation, the execution otherwise. */
-  async run(request: RunRequest, ctx: CallContext): Promise<ExecutionWithEvents> {
+  async run(request: RunRequest, ctx: CallContext): Promise<ExecutionWithEvents & { coverage?: LineCoverage }> {
     const { execution, outcome, cancelledBy } = await this.runRaw(request, ctx);
     if (outcome.refused) throw new DomainError(outcome.refused.code, outcome.refused.message, { path: request.path, executionId: execution.id });
     if (outcome.status === 'limit_exceeded') {
@@ -52,7 +54,7 @@ export class ExecutionService {
     if (outcome.status === 'cancelled' && cancelledBy) {
       throw new DomainError('REQUEST_CANCELLED', `execution ${execution.id} was cancelled`, { executionId: execution.id });
     }
-    return execution;
+    return outcome.coverage ? { ...execution, coverage: outcome.coverage } : execution;
   }
 
   /** Runs one execution to its end and records it; only refusals before it starts throw. */
@@ -103,7 +105,7 @@ export class ExecutionService {
     // bookkeeping is off the critical path. Runtime events arrive as messages, so
     // none can be recorded before the echo (the port promises no synchronous events).
     const running = this.runtime.execute({
-      sessionId: live.id, executionId, kind: request.kind, code: request.input, path: request.path, content: request.content,
+      sessionId: live.id, executionId, kind: request.kind, code: request.input, path: request.path, content: request.content, coverage: request.coverage,
       args: execution.args, env: execution.env, limits, resolver: live.settings.resolver, runtime: live.settings.runtime,
       eventsUsed: 1, // the input echo
     }, {

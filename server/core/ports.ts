@@ -5,7 +5,7 @@
  */
 import type {
   Capability, CompletionItem, ConsolePayload, DisplayPayload, Event, ExceptionPayload, Execution, ExecutionKind,
-  Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, SystemPayload, Template,
+  LineCoverage, Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, SystemPayload, Template,
   TemplateDetail, ValuePayload,
 } from '../protocol';
 
@@ -110,6 +110,8 @@ export interface ExecRequest {
   path?: string;
   /** The text to run as if `path` held it (an editor's unsaved buffer); the file is not read then. */
   content?: string;
+  /** run_file: measure which lines of the file ran (V8 precise coverage); answered in the outcome. */
+  coverage?: boolean;
   args: Record<string, unknown>;
   env: Record<string, unknown>;
   limits: Limits;
@@ -146,6 +148,8 @@ export interface ExecOutcome {
   limit?: 'maxEvents' | 'maxOutputKb';
   /** The code was refused before it ran (an ES module import leaving the worktree): the request answers this code. */
   refused?: { code: 'INVALID_PATH'; message: string };
+  /** When the request asked for coverage (and the run got far enough to measure it). */
+  coverage?: LineCoverage;
 }
 
 export class RuntimeStartError extends Error {

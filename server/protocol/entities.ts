@@ -241,6 +241,23 @@ export type Execution = z.infer<typeof Execution>;
 export const ExecutionWithEvents = Execution.extend({ events: z.array(Event) });
 export type ExecutionWithEvents = z.infer<typeof ExecutionWithEvents>;
 
+/** 1-based inclusive line ranges `[first, last]`. */
+const LineRanges = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()]));
+
+/**
+ * Which lines of a run file ran (V8's precise block coverage, mapped back
+ * through the TypeScript source map): a line ran when any of its code ran, did
+ * not run when none of it did; blank lines are in neither list. `skipped`
+ * says why there is no coverage (then both lists are empty).
+ */
+export const LineCoverage = z.object({
+  path: z.string(),
+  ran: LineRanges,
+  notRun: LineRanges,
+  skipped: z.string().optional(),
+});
+export type LineCoverage = z.infer<typeof LineCoverage>;
+
 export const CompletionItem = z.object({
   label: z.string(),
   /** `property`, `function`, `variable`, `keyword`, `class`. */

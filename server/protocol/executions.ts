@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { request, notification } from './define';
-import { Event, Execution, ExecutionWithEvents, Id } from './entities';
+import { Event, Execution, ExecutionWithEvents, Id, LineCoverage } from './entities';
 
 const Queue = z.boolean().default(false);
 const FreeObject = z.record(z.string(), z.unknown());
@@ -15,9 +15,11 @@ export const ExecutionsRunFile = request('executions/runFile',
     sessionId: Id, path: z.string().min(1), args: FreeObject.default({}), env: FreeObject.default({}), queue: Queue,
     /** Addition to v1: the text to run as if `path` held it (unsaved editor text); the file need not exist, its folder must be inside the worktree. */
     content: z.string().optional(),
+    /** Addition: answer which lines of the file ran (V8 precise coverage in the isolate); not recorded. */
+    coverage: z.boolean().default(false),
   }),
-  ExecutionWithEvents,
-  'Runs a worktree file (`.js`, `.mjs`, `.ts`, `.mts`), or `content` as if it were that file; `args`/`env` are `__ARGS__`/`__ENV__` inside.');
+  ExecutionWithEvents.extend({ coverage: LineCoverage.optional() }),
+  'Runs a worktree file (`.js`, `.mjs`, `.ts`, `.mts`), or `content` as if it were that file; `args`/`env` are `__ARGS__`/`__ENV__` inside. With `coverage: true` the answer also holds `coverage`: the lines of the file that ran and that did not.');
 
 export const ExecutionsCancel = request('executions/cancel', z.strictObject({ executionId: Id }), Execution,
   'Stops a running (or queued) execution; answers it as it ends (`cancelled`). A finished one is answered as is.');

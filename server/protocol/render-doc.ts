@@ -53,7 +53,10 @@ function render(node: Json, root: Json, depth: number): string {
     case 'number': return 'number' + range(node) + dflt;
     case 'boolean': return 'boolean' + dflt;
     case 'null': return 'null';
-    case 'array': return `${wrap(render((node.items ?? {}) as Json, root, depth))}[]`;
+    case 'array':
+      // A tuple: its items by position.
+      if (Array.isArray(node.prefixItems)) return `[${(node.prefixItems as Json[]).map((n) => render(n, root, depth)).join(', ')}]`;
+      return `${wrap(render((node.items ?? {}) as Json, root, depth))}[]`;
     case 'object': {
       const props = (node.properties ?? {}) as Record<string, Json>;
       const required = new Set((node.required ?? []) as string[]);

@@ -75,7 +75,7 @@ export function createRoutes(core: Core): Map<string, Route> {
     route(P.SessionsPreview, (p) => sessions.preview(p.sessionId, p.code)),
 
     route(P.ExecutionsRepl, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'repl', input: p.input, queue: p.queue }, ctx)),
-    route(P.ExecutionsRunFile, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, content: p.content, args: p.args, env: p.env, queue: p.queue }, ctx)),
+    route(P.ExecutionsRunFile, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, content: p.content, coverage: p.coverage, args: p.args, env: p.env, queue: p.queue }, ctx)),
     route(P.ExecutionsCancel, (p) => executions.cancel(p.executionId)),
     route(P.ExecutionsList, (p) => executions.list(p.sessionId, p.limit, p.beforeId)),
     route(P.ExecutionsGet, (p) => executions.get(p.executionId)),

@@ -12,6 +12,7 @@ import { execRepl, watchLatency } from './cli-bench';
 import { engineRows, libraryRows, previewRows, storeRows } from './engine-bench';
 import { packageRows } from './packages-bench';
 import { notebookRows } from './notebook-bench';
+import { liveRows } from './live-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
 import { loadEngine } from '../../server/runtime/engine';
 
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   const groups: Array<[string, (rows: Row[]) => unknown]> = [
     ['cold', coldStart], ['repl', replRoundTrip], ['run', runVsNode],
     ['notebook', notebookRows],
-    ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows], ['packages', packageRows],
+    ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows], ['packages', packageRows], ['live', liveRows],
     ['cli', async (r: Row[]) => { await execRepl(r, 15); await watchLatency(r, 10); }],
   ];
   for (const [name, fn] of groups) {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const commandsSource = ['extension/commands.ts', 'extension/notebook/kernel.ts'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+const commandsSource = ['extension/commands.ts', 'extension/extension.ts', 'extension/notebook/kernel.ts'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
 
 test('the manifest points at the bundle and accepts VS Code 1.91 to 1.x (code-server 4.100 is 1.100)', () => {
   assert.equal(pkg.main, './dist/extension.js');
@@ -24,6 +24,7 @@ test('commands carry the exact titles and are all registered', () => {
     'vmSystem.restartSession': 'VM System: Restart Session',
     'vmSystem.selectTemplate': 'VM System: Select Template',
     'vmSystem.restartNotebook': 'VM System: Restart Notebook Session',
+    'vmSystem.toggleLive': 'VM System: Toggle Live Mode',
   });
   for (const id of Object.keys(titles)) assert.ok(commandsSource.includes(`'${id}'`), `${id} is registered`);
   const referenced = [
@@ -35,8 +36,9 @@ test('commands carry the exact titles and are all registered', () => {
 
 test('settings', () => {
   const props = pkg.contributes.configuration.properties;
-  assert.deepEqual(Object.keys(props).sort(), ['vmSystem.dbPath', 'vmSystem.nodePath', 'vmSystem.template', 'vmSystem.trace.server', 'vmSystem.watch.debounceMs']);
+  assert.deepEqual(Object.keys(props).sort(), ['vmSystem.dbPath', 'vmSystem.live.debounceMs', 'vmSystem.nodePath', 'vmSystem.template', 'vmSystem.trace.server', 'vmSystem.watch.debounceMs']);
   assert.equal(props['vmSystem.template'].default, 'default');
+  assert.equal(props['vmSystem.live.debounceMs'].default, 300);
   assert.deepEqual(props['vmSystem.trace.server'].enum, ['off', 'messages', 'verbose']);
 });
 

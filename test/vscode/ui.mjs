@@ -114,6 +114,26 @@ export async function runUiTest({ page, url, workspace, dbPath, shots, failures,
       await page.locator('.statusbar-item', { hasText: 'watching watched.js' }).first().click();
       await page.locator('.statusbar-item', { hasText: 'watching watched.js' }).first().waitFor({ state: 'hidden', timeout: T });
     }],
+    ['Toggle Live Mode: typed, unsaved `const a = 6 * 7 //?` shows 42 at its line; coverage in the gutter', async () => {
+      await ui.openFile('live.js');
+      await ui.command('VM System: Toggle Live Mode');
+      await ui.statusItem('Live');
+      await ui.focusEditor();
+      await page.keyboard.press('Control+End');
+      // No braces: the editor would close them itself.
+      await page.keyboard.type('const a = 6 * 7 //?\nif (a > 100)\nconsole.log("big")\n');
+      // Inline results are CSS ::after content: read them from the computed styles.
+      await waitFor('42 after the typed line', async () => (await ui.inlineTexts()).some((t) => t === '42'), T);
+      // Gutter icons: two kinds (ran, did not run) on the three code lines.
+      await waitFor('gutter marks of lines that ran and did not', async () => {
+        const kinds = await page.locator('.editor-instance .cgmr').evaluateAll((els) => els.map((e) => e.className));
+        return kinds.length >= 3 && new Set(kinds).size >= 2;
+      }, T);
+      await page.waitForTimeout(500); // the gutter icons are images: let them decode before the screenshot
+      await ui.shot(path.join(shots, 'live-mode.png'));
+      await ui.command('VM System: Toggle Live Mode');
+      await ui.command('File: Revert File', 'Revert File');
+    }],
     ['when the daemon dies it restarts and the session comes back after "Restore"', async () => {
       await ui.replRun('var survivor = 7');
       await ui.repl().locator('.foot', { hasText: 'ok' }).last().waitFor({ timeout: T });
@@ -231,6 +251,14 @@ export class Workbench {
   async hidePanel() {
     if (await this.page.locator('.part.panel').isVisible()) await this.command('View: Hide Panel');
     await this.page.locator('.part.panel').waitFor({ state: 'hidden', timeout: T });
+  }
+
+  /** Texts of the editor's after-line decorations (rendered as CSS ::after content). */
+  async inlineTexts() {
+    return this.page.locator('.editor-instance .view-lines').first().evaluate((root) => [...root.querySelectorAll('span')]
+      .map((el) => getComputedStyle(el, '::after').content)
+      .filter((c) => c && c !== 'none' && c !== 'normal')
+      .map((c) => c.replace(/^"|"$/g, '')));
   }
 
   async statusItem(text) {

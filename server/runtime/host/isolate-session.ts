@@ -21,6 +21,7 @@ import { INSPECT_STYLE } from './inspect-style';
 import { Execution, Skipped, type ExecutionHost } from './execution';
 import { HostAlarm } from './timers';
 import { SourceMap } from './source-map';
+import { COVERAGE_MAX_CHARS, skippedCoverage, startCoverage, takeCoverage, type CoveredSource } from './coverage';
 import { prepareSource, type PreparedSource } from './source';
 import { compileCached } from './script-cache';
 import { getNativeModule, moduleTable, type ModuleContext } from './modules';
@@ -92,6 +93,8 @@ export class IsolateSession implements ExecutionHost {
     sourceMaps: this.sourceMaps,
     runningFile: () => (this.current && this.current.request.kind !== 'repl' ? this.current.request.path : undefined),
   });
+  /** The file whose coverage the current execution measures (coverage.ts), or why it is not measured. */
+  private covering: CoveredSource | { skipped: string; path: string } | undefined;
 
   private constructor(public spec: HostSessionSpec, readonly deps: SessionDeps, readonly isolate: ivm.Isolate) {
     this.id = spec.sessionId;
@@ -270,12 +273,17 @@ export class IsolateSession implements ExecutionHost {
     void this.run(exec);
     const outcome = await exec.done;
     if (this.current === exec) this.current = undefined;
+    await this.finishCoverage(outcome);
     // A failed allocation surfaces as a RangeError while isolated-vm disposes
     // the isolate a moment later: after a failure, check that it is still there.
     if (outcome.status === 'error' && !outcome.sessionCrashed && !this.isDisposed) {
       await this.call(undefined, () => this.context.eval('0', { timeout: 1000 })).catch(() => undefined);
     }
-    await this.closeTerminator();
+    const closing = this.closeTerminator();
+    // A coverage run opened the inspector only for itself: its answer need not wait for the
+    // close to settle (~20 ms); the isolate's next call does (queued behind it), and so does dispose().
+    if (outcome.coverage && !outcome.coverage.skipped) this.queue = this.queue.then(() => closing);
+    else await closing;
     if (outcome.sessionCrashed || this.isolate.isDisposed) {
       const reason = outcome.sessionCrashed ?? `Memory limit of ${this.memMb} MB exceeded: the session's isolate was disposed`;
       await this.dispose(reason, true);
@@ -291,6 +299,31 @@ export class IsolateSession implements ExecutionHost {
     }
     await this.afterExecution(exec);
     return outcome;
+  }
+
+  private async beginCoverage(exec: Execution, source: PreparedSource): Promise<void> {
+    if (source.code.length > COVERAGE_MAX_CHARS) {
+      this.covering = { path: source.filename, skipped: `the file is larger than ${COVERAGE_MAX_CHARS / 1024} KB` };
+      return;
+    }
+    await this.call(exec, () => startCoverage(this.terminator));
+    this.covering = {
+      filename: source.filename, code: source.code, lineOffset: source.lineOffset,
+      sourceLines: source.sourceLines ?? source.code.split('\n').length, map: this.sourceMaps.get(source.filename),
+    };
+  }
+
+  /** Takes the coverage the execution measured (none when its isolate is gone). */
+  private async finishCoverage(outcome: ExecOutcome): Promise<void> {
+    const covering = this.covering;
+    this.covering = undefined;
+    if (!covering) return;
+    if ('skipped' in covering) {
+      outcome.coverage = skippedCoverage(covering.path, covering.skipped);
+      return;
+    }
+    if (outcome.sessionCrashed || this.isDisposed) return;
+    outcome.coverage = await this.call(undefined, () => takeCoverage(this.terminator, covering)).catch(() => undefined);
   }
 
   private async afterExecution(exec: Execution): Promise<void> {
@@ -314,6 +347,7 @@ export class IsolateSession implements ExecutionHost {
         return;
       }
       catches = prepared.source.catches === true;
+      if (exec.request.coverage && exec.request.kind === 'run_file') await this.beginCoverage(exec, prepared.source);
       // The limits apply to the code from here: reading and transpiling the file is the host's time.
       exec.start();
       const file = exec.request.kind !== 'repl';

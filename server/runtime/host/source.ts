@@ -21,6 +21,8 @@ export interface PreparedSource {
   lexicalNames: string[];
   /** Run as an ES module (`.mjs`/`.mts`, or `runtime.esm`). */
   module: boolean;
+  /** Files: how many lines the file's own text has (before transpiling and wrapping). */
+  sourceLines?: number;
   /** REPL input wrapped so that what it throws reaches `_error` inside the isolate (repl-rewrite.ts). */
   catches?: boolean;
 }
@@ -76,6 +78,7 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
     }
   }
   const module = isModuleFile(rel, request.runtime.esm);
+  const sourceLines = text.split('\n').length;
   if (TS_EXTENSIONS.has(path.extname(rel))) {
     try {
       const out = await transpile(text, rel, module ? 'esm' : undefined);
@@ -99,7 +102,7 @@ export async function prepareSource(request: ExecRequest, worktreePath: string, 
     ? fileScope(text)
     : { code: text, lineOffset: 0, lexicalNames: module || text.length > 512 * 1024 ? [] : scriptLexicalNames(text) };
   if (request.runtime.strict && !module) prepared = strictScript(prepared);
-  return { ok: true, source: { ...prepared, filename: rel, module } };
+  return { ok: true, source: { ...prepared, filename: rel, module, sourceLines } };
 }
 
 /**

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { ExecutionsList, OpsHealth, TemplatesCreate, type ExecutionWithEvents } from '../../../server/protocol';
 import type { VmSystemApi } from '../../../extension/extension';
 import { notebookTests } from './notebook';
+import { liveTests } from './live';
 import { runAll, test, waitFor } from './runner';
 
 let api: VmSystemApi;
@@ -60,7 +61,7 @@ test('activates and contributes every command', async () => {
   api = await ext.activate();
   const mine = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('vmSystem.')).sort();
   assert.deepEqual(mine, ['vmSystem.openRepl', 'vmSystem.restartNotebook', 'vmSystem.restartSession', 'vmSystem.runFile', 'vmSystem.runSelection',
-    'vmSystem.selectTemplate', 'vmSystem.stop', 'vmSystem.toggleWatch']);
+    'vmSystem.selectTemplate', 'vmSystem.stop', 'vmSystem.toggleLive', 'vmSystem.toggleWatch']);
 });
 
 test('keybindings do not clash with VS Code\'s default keybindings', async () => {
@@ -195,6 +196,8 @@ test('Open REPL shows the panel', async () => {
   await vscode.commands.executeCommand('vmSystem.openRepl');
   await waitFor('the REPL tab', () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'VM System REPL')));
 });
+
+liveTests();
 
 test('when the daemon dies it is restarted', async () => {
   const before = await api.request(OpsHealth.type, {});
