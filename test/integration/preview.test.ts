@@ -101,6 +101,28 @@ test('a preview while code runs answers no value at once; bad params and session
   assert.equal((await errorOf(preview(s, 'x'))).code, 'SESSION_NOT_READY');
 });
 
+test('a completion sent while previews are in flight waits for them and answers the names (the REPL\'s Tab)', async () => {
+  const s = await session();
+  await repl(s, 'var uniqueName = 1');
+  const complete = () => d.call(P.SessionsComplete, { sessionId: s, code: 'uniqueN', cursor: 7 });
+  const labels = (answer: { items: { label: string }[] }) => answer.items.map((i) => i.label).filter((l) => l.startsWith('uniqueN'));
+  // As the terminal REPL sends them when `uniqueN⇥` arrives in one piece: a preview per key, then the completion.
+  const previews = ['u', 'un', 'uni', 'uniq', 'uniqu', 'unique', 'uniqueN'].map((code) => preview(s, code));
+  assert.deepEqual(labels(await complete()), ['uniqueName']);
+  await Promise.all(previews);
+  // Behind a preview that runs up to its time limit.
+  const long = preview(s, '(() => { while (true) {} })()');
+  assert.deepEqual(labels(await complete()), ['uniqueName']);
+  assert.deepEqual(await long, {});
+  // While code runs it still answers nothing, at once.
+  const running = repl(s, 'await new Promise((r) => setTimeout(r, 500)); "done"');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const started = performance.now();
+  assert.deepEqual((await complete()).items, []);
+  assert.ok(performance.now() - started < 400, 'it did not wait for the execution');
+  assert.equal((await running).result?.preview, 'done');
+});
+
 test('closing or restarting a session while a long preview runs leaves its host healthy', async () => {
   for (let round = 0; round < 3; round++) {
     const s = await session();

@@ -424,8 +424,11 @@ export class IsolateSession implements ExecutionHost {
   }
 
   async complete(code: string, cursor: number): Promise<CompletionItem[]> {
-    // While code runs the isolate is busy: answer nothing rather than wait.
-    if (this.isDisposed || this.calls > 0) return [];
+    // While code runs the isolate is busy: answer nothing rather than wait. Any other call
+    // (a preview, a completion, the check after an execution) ends within its own limit, so
+    // the completion waits its turn: the REPL sends it right behind the previews of the keys
+    // typed before Tab, and answering nothing then loses the completion.
+    if (this.isDisposed || this.current) return [];
     try {
       const items = await this.call(undefined, () => this.ctl.complete.apply(undefined, [code, cursor, [...this.lexicalNames]], {
         arguments: { copy: true }, result: { copy: true }, timeout: COMPLETE_TIMEOUT_MS,
@@ -434,7 +437,8 @@ export class IsolateSession implements ExecutionHost {
     } catch {
       return [];
     } finally {
-      this.current?.check();
+      // An execution may have started while the completion waited (TypeScript's narrowing above ignores the await).
+      (this.current as Execution | undefined)?.check();
     }
   }
 
