@@ -27,7 +27,10 @@ let tarball: string;
 
 before(() => {
   dir = tempDir('vmsys-consumer-');
-  execFileSync(npm, ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The bundles are built (npm test builds first); `npm pack` would run prepack and rebuild
+  // dist/ under the other test files' daemons, so the types are made here and pack runs no script.
+  execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.types.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   tarball = path.join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -285,13 +285,15 @@ export class IsolateSession implements ExecutionHost {
     if (outcome.coverage && !outcome.coverage.skipped) this.queue = this.queue.then(() => closing);
     else await closing;
     if (outcome.sessionCrashed || this.isolate.isDisposed) {
-      const reason = outcome.sessionCrashed ?? `Memory limit of ${this.memMb} MB exceeded: the session's isolate was disposed`;
+      // Disposed by isolated-vm, not by us (a close while busy disposes it too): its memory limit.
+      const byMemoryLimit = !outcome.sessionCrashed && this.disposed === undefined;
+      const reason = outcome.sessionCrashed ?? this.disposed ?? `Memory limit of ${this.memMb} MB exceeded: the session's isolate was disposed`;
       await this.dispose(reason, true);
-      if (!outcome.sessionCrashed) {
+      outcome.sessionCrashed ??= reason;
+      if (byMemoryLimit) {
         // isolated-vm disposed the isolate for its memory limit. That ends the
         // execution as an error even when a wall or CPU stop was already under
         // way (the stop can be seen first while the heap is still growing).
-        outcome.sessionCrashed = reason;
         outcome.status = 'error';
         outcome.error = { name: 'Error', message: reason, stack: `Error: ${reason}` };
         delete outcome.limit;
