@@ -8,7 +8,8 @@
 import type { CompactOptions } from '../core/ports';
 import type { Capability, Event, Execution, Session, Settings, StartupFile, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
-import { EXECUTION_COLUMNS, capabilityParams, eventParams, eventValues, executionEndParams, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
+import type { Segments } from './segments';
+import { EXECUTION_COLUMNS, capabilityParams, eventValues, executionEndParams, executionParams, sessionParams, startupFileParams, templateParams } from './rows';
 
 export interface TemplatePatch { settings?: Settings; modules?: string[]; libraries?: string[]; updatedAt: string }
 
@@ -39,7 +40,11 @@ export interface OpResult { changed: boolean; value?: unknown }
 
 const CHANGED: OpResult = { changed: true };
 
-export function applyOp(c: Connection, op: Op): OpResult {
+/**
+ * `s` receives the events of executions that end (see seal()): applying an
+ * operation may append to a segment, and replaying it appends the same again.
+ */
+export function applyOp(c: Connection, op: Op, s: Segments): OpResult {
   switch (op[0]) {
     case 'template.insert': return c.tx(() => insertTemplate(c, op[1]));
     case 'template.delete': return c.tx(() => deleteTemplate(c, op[1]));
@@ -48,12 +53,11 @@ export function applyOp(c: Connection, op: Op): OpResult {
     case 'startupFile.insert': c.run(INSERT_STARTUP_FILE, startupFileParams(op[1])); return CHANGED;
     case 'startupFile.delete': return { changed: c.run('DELETE FROM startup_files WHERE id = ? AND template_id = ?', [op[2], op[1]]) > 0 };
     case 'session.put': c.run(PUT_SESSION, sessionParams(op[1])); return CHANGED;
-    case 'execution.put': c.run(PUT_EXECUTION, executionParams(op[1])); return CHANGED;
-    case 'execution.start': return startExecution(c, op[1], op[2]);
-    case 'execution.finish': return finishExecution(c, op[1], op[2]);
-    // One INSERT is atomic by itself: a savepoint only for several.
-    case 'events.append': return op[1].length === 1 ? appendEvents(c, op[1]) : c.tx(() => appendEvents(c, op[1]));
-    case 'recover': return c.tx(() => recover(c, op[1], op[2]));
+    case 'execution.put': return op[1].status === 'running' ? putExecution(c, s, op[1]) : c.tx(() => putExecution(c, s, op[1]));
+    case 'execution.start': return startExecution(c, s, op[1], op[2]);
+    case 'execution.finish': return op[2].status === 'running' ? finishExecution(c, s, op[1], op[2]) : c.tx(() => finishExecution(c, s, op[1], op[2]));
+    case 'events.append': return appendEvents(c, s, op[1]);
+    case 'recover': return c.tx(() => recover(c, s, op[1], op[2]));
     case 'compact': return c.tx(() => compact(c, op[1]));
     default: {
       const unknown: never = op;
@@ -117,11 +121,12 @@ function updateTemplate(c: Connection, id: string, p: TemplatePatch): OpResult {
  * (it would cost half as much again): the events of a new ord cannot collide
  * with anything, so the second fails only on a bug, and then the row goes too.
  */
-function startExecution(c: Connection, e: Execution, events: Event[]): OpResult {
+function startExecution(c: Connection, s: Segments, e: Execution, events: Event[]): OpResult {
   c.run(INSERT_EXECUTION, executionParams(e));
   try {
     // Inserts into the WITHOUT ROWID events table leave last_insert_rowid() at the execution's ord.
     for (const event of events) c.run(INSERT_EVENT_OF_LAST_EXECUTION, eventValues(event));
+    if (e.status !== 'running' && events.length > 0) sealById(c, s, e.id);
   } catch (err) {
     c.run('DELETE FROM events WHERE exec_ord = (SELECT ord FROM executions WHERE id = ?)', [e.id]);
     c.run('DELETE FROM executions WHERE id = ?', [e.id]);
@@ -130,25 +135,99 @@ function startExecution(c: Connection, e: Execution, events: Event[]): OpResult 
   return CHANGED;
 }
 
-function finishExecution(c: Connection, id: string, end: ExecutionEnd): OpResult {
-  if (c.run(FINISH_EXECUTION, executionEndParams(id, end)) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
+function putExecution(c: Connection, s: Segments, e: Execution): OpResult {
+  c.run(PUT_EXECUTION, executionParams(e));
+  if (e.status !== 'running') sealById(c, s, e.id);
   return CHANGED;
 }
 
-function appendEvents(c: Connection, events: Event[]): OpResult {
-  for (const e of events) {
-    const inserted = c.run('INSERT INTO events (exec_ord, seq, ts, type, payload_json) SELECT ord, ?, ?, ?, ? FROM executions WHERE id = ?', eventParams(e));
-    if (inserted === 0) throw new Error(`store: event ${e.seq} of unknown execution ${e.executionId} (its execution is written first)`);
-  }
-  return { changed: events.length > 0 };
+function finishExecution(c: Connection, s: Segments, id: string, end: ExecutionEnd): OpResult {
+  if (c.run(FINISH_EXECUTION, executionEndParams(id, end)) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
+  if (end.status !== 'running') sealById(c, s, id);
+  return CHANGED;
 }
 
-function recover(c: Connection, now: string, reason: string): OpResult {
+/**
+ * The hot path (one console line of a running execution) is one lookup and
+ * one INSERT, atomic by itself; events for an execution that has ended go
+ * straight to a segment (in a savepoint, with a check against what is sealed).
+ */
+function appendEvents(c: Connection, s: Segments, events: Event[]): OpResult {
+  if (events.length === 0) return { changed: false };
+  if (events.length === 1) {
+    const target = lookup(c, events[0]);
+    if (target.running) {
+      c.run(INSERT_EVENT, [target.ord, ...eventValues(events[0])]);
+      return CHANGED;
+    }
+  }
+  return c.tx(() => {
+    const ended = new Map<number, string>();
+    for (const e of events) {
+      const target = lookup(c, e);
+      if (!target.running) {
+        if (c.get('SELECT 1 FROM event_chunks WHERE exec_ord = ? AND first_seq <= ? AND last_seq >= ?', [target.ord, e.seq, e.seq])) {
+          throw new Error(`store: event ${e.seq} of execution ${e.executionId} is already recorded`);
+        }
+        ended.set(target.ord, e.executionId);
+      }
+      c.run(INSERT_EVENT, [target.ord, ...eventValues(e)]);
+    }
+    for (const [ord, id] of ended) seal(c, s, ord, id);
+    return CHANGED;
+  });
+}
+
+const INSERT_EVENT = 'INSERT INTO events (exec_ord, seq, ts, type, payload_json) VALUES (?, ?, ?, ?, ?)';
+
+function lookup(c: Connection, e: Event): { ord: number; running: boolean } {
+  const row = c.get('SELECT ord, status FROM executions WHERE id = ?', [e.executionId]);
+  if (!row) throw new Error(`store: event ${e.seq} of unknown execution ${e.executionId} (its execution is written first)`);
+  return { ord: row[0] as number, running: row[1] === 'running' };
+}
+
+function sealById(c: Connection, s: Segments, id: string): void {
+  const row = c.get('SELECT ord FROM executions WHERE id = ?', [id]);
+  if (row) seal(c, s, row[0] as number, id);
+}
+
+/**
+ * Moves the events sql.js holds for an execution that has ended into one
+ * segment record, and keeps only its reference: memory then holds a row per
+ * execution, not its output. The payloads are copied as the JSON text they
+ * were stored as, so nothing is parsed here.
+ */
+export function seal(c: Connection, s: Segments, ord: number, executionId: string): void {
+  const rows = c.all('SELECT seq, ts, type, payload_json FROM events WHERE exec_ord = ? ORDER BY seq', [ord]);
+  if (rows.length === 0) return;
+  const parts = rows.map((r) => `[${r[0] as number},${JSON.stringify(r[1])},${JSON.stringify(r[2])},${r[3] as string}]`);
+  const ref = s.append(Buffer.from(`{"e":${JSON.stringify(executionId)},"v":[${parts.join(',')}]}`));
+  c.run('INSERT INTO event_chunks (exec_ord, first_seq, last_seq, count, segment, offset, length) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [ord, rows[0][0], rows[rows.length - 1][0], rows.length, ref.segment, ref.offset, ref.length]);
+  c.run('INSERT INTO segments (id, chunks, bytes) VALUES (?, 1, ?) ON CONFLICT (id) DO UPDATE SET chunks = chunks + 1, bytes = bytes + excluded.bytes',
+    [ref.segment, ref.length]);
+  c.run('DELETE FROM events WHERE exec_ord = ?', [ord]);
+}
+
+/** Deletes an execution's events, inline and sealed; answers how many. Segments left without chunks go at the next checkpoint. */
+function deleteEvents(c: Connection, ord: number): number {
+  let deleted = c.run('DELETE FROM events WHERE exec_ord = ?', [ord]);
+  for (const [segment, count, length] of c.all('SELECT segment, count, length FROM event_chunks WHERE exec_ord = ?', [ord])) {
+    c.run('UPDATE segments SET chunks = chunks - 1, bytes = bytes - ? WHERE id = ?', [length, segment]);
+    deleted += count as number;
+  }
+  c.run('DELETE FROM event_chunks WHERE exec_ord = ?', [ord]);
+  return deleted;
+}
+
+function recover(c: Connection, s: Segments, now: string, reason: string): OpResult {
   const sessions = c.run(
     "UPDATE sessions SET status = 'closed', closed_at = ?, last_error = ? WHERE status IN ('starting', 'ready')",
     [now, reason],
   );
+  const running = c.all("SELECT ord, id FROM executions WHERE status = 'running'");
   const executions = c.run("UPDATE executions SET status = 'interrupted', ended_at = ? WHERE status = 'running'", [now]);
+  for (const [ord, id] of running) seal(c, s, ord as number, id as string);
   const value: RecoverResult = { sessions, executions };
   return { changed: sessions + executions > 0, value };
 }
@@ -176,7 +255,7 @@ function compact(c: Connection, o: CompactOptions): OpResult {
   }
   let deletedEvents = 0;
   for (const ord of victims) {
-    deletedEvents += c.run('DELETE FROM events WHERE exec_ord = ?', [ord]);
+    deletedEvents += deleteEvents(c, ord);
     c.run('DELETE FROM executions WHERE ord = ?', [ord]);
   }
   // Hand the freed pages back so the next checkpoint writes a smaller image.

@@ -10,6 +10,7 @@ import { makeWorktree, openSession, startDaemon, ROOT } from '../helpers/daemon'
 import { BIN } from '../helpers/cli';
 import { execRepl, watchLatency } from './cli-bench';
 import { engineRows, libraryRows, storeRows } from './engine-bench';
+import { historyRows } from './history-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
 
 async function coldStart(rows: Row[]): Promise<void> {
@@ -80,9 +81,11 @@ async function main(): Promise<void> {
     ['cold', coldStart], ['repl', replRoundTrip], ['run', runVsNode],
     ['engine', engineRows], ['store', storeRows], ['libs', libraryRows],
     ['cli', async (r: Row[]) => { await execRepl(r, 15); await watchLatency(r, 10); }],
+    // Minutes, and gigabytes of disk: only when asked (`npm run bench -- history`).
+    ['history', historyRows],
   ];
   for (const [name, fn] of groups) {
-    if (only && only !== name) continue;
+    if (only ? only !== name : name === 'history') continue;
     process.stderr.write(`bench: ${name}…\n`);
     await fn(rows);
   }

@@ -18,7 +18,7 @@ test('a fresh database gets every migration, the application id and its meta row
   initBlank(c, '6f1c2a52-5a43-4d2e-9a43-1f2e3d4c5b6a');
   assert.equal(version(c), SCHEMA_VERSION);
   assert.equal(Number(c.get('PRAGMA application_id')![0]), APPLICATION_ID);
-  assert.deepEqual(tables(c), ['capabilities', 'events', 'executions', 'meta', 'sessions', 'startup_files', 'templates']);
+  assert.deepEqual(tables(c), ['capabilities', 'event_chunks', 'events', 'executions', 'meta', 'segments', 'sessions', 'startup_files', 'templates']);
   assert.deepEqual(c.all('SELECT key, value FROM meta ORDER BY key'), [['checkpoint_lsn', '0'], ['db_id', '6f1c2a52-5a43-4d2e-9a43-1f2e3d4c5b6a']]);
   assert.equal(migrate(c), 0, 'nothing left to apply');
   c.close();
