@@ -1,7 +1,8 @@
-import type { ModuleInfo } from '../protocol';
+import { DEFAULT_RETENTION, type ModuleInfo, type Retention } from '../protocol';
 import { ExecutionService } from './executions';
 import { LiveSessions } from './live-sessions';
 import { OpsService } from './ops';
+import { RetentionService } from './retention';
 import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort, WatcherPort } from './ports';
 import { SessionService } from './sessions';
 import { TemplateService } from './templates';
@@ -18,6 +19,9 @@ export interface CorePorts {
   process: ProcessPort;
   /** Native modules a template may enable, as modules/listAvailable shows them. */
   modules: ModuleInfo[];
+  /** The daemon's retention policy (DEFAULT_RETENTION when absent). */
+  retention?: Retention;
+  log?: (line: string) => void;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -30,7 +34,8 @@ export function createCore(ports: CorePorts) {
   const executions = new ExecutionService(store, runtime, files, live, clock, ids, (id, reason) => sessions.crashed(id, reason));
   const sessions = new SessionService(store, runtime, files, libraries, live, executions, clock, ids);
   const templates = new TemplateService(store, files, libraries, clock, ids);
-  const ops = new OpsService(store, runtime, live, executions, clock, ports.process);
+  const retention = new RetentionService(store, clock, ports.retention ?? DEFAULT_RETENTION, ports.log);
+  const ops = new OpsService(store, runtime, live, executions, clock, ports.process, retention);
   const watch = new WatchService(executions, live, files, ports.watcher, ids);
   sessions.onSessionEnded = (id) => watch.sessionEnded(id);
   runtime.onSessionLost((id, reason) => sessions.crashed(id, reason));
@@ -53,8 +58,10 @@ export function createCore(ports: CorePorts) {
       store.recoverAfterRestart(clock.now().toISOString(), 'daemon restarted while the session was live');
       await templates.ensureDefault();
       await store.flush();
+      retention.start();
     },
     async shutdown(): Promise<void> {
+      retention.stop();
       await watch.stopAll();
       await sessions.closeAll('daemon shut down');
       await runtime.shutdown();

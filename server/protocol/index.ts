@@ -12,6 +12,7 @@ export * from './sessions';
 export * from './executions';
 export * from './watch';
 export * from './ops';
+export * from './retention-spec';
 
 import type { AnyDef } from './define';
 import * as lifecycle from './lifecycle';

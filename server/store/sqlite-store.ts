@@ -4,7 +4,8 @@
  * to the journal; flush() makes the journal durable (see journal.ts) and
  * checkpoints fold it into the image in the background (see checkpoint.ts).
  */
-import type { CompactOptions, EventPage, ExecutionPage, StorePort } from '../core/ports';
+import * as fs from 'node:fs';
+import type { CompactOptions, EventPage, ExecutionPage, RetentionPlan, RetentionResult, StorePort } from '../core/ports';
 import type { Capability, Event, Execution, Session, SessionStatus, Settings, StartupFile, Template, TemplateDetail } from '../protocol';
 import { Checkpointer, type Capture, type CheckpointStats } from './checkpoint';
 import type { Connection } from './connection';
@@ -143,6 +144,18 @@ export class SqliteStore implements StorePort {
     return { deletedExecutions: result.deletedExecutions, deletedEvents: result.deletedEvents };
   }
 
+  /** One pass of the retention policy; a checkpoint follows in the background when it deleted anything (segments go then). */
+  applyRetention(plan: RetentionPlan): RetentionResult {
+    const result = this.write(['retention', plan, this.imageBytes()]).value as RetentionResult;
+    if (result.deletedExecutions > 0) this.checkpoint().catch((err) => this.log(`store: checkpoint after retention failed: ${message(err)}`));
+    return result;
+  }
+
+  historyBytes(): number {
+    const segments = Number(this.open().get('SELECT coalesce(sum(bytes), 0) FROM segments')?.[0] ?? 0);
+    return segments + this.imageBytes();
+  }
+
   flush(): Promise<void> {
     return this.journal.flush();
   }
@@ -184,6 +197,14 @@ export class SqliteStore implements StorePort {
   }
 
   // ------------------------------------------------------------ internals
+
+  private imageBytes(): number {
+    try {
+      return fs.statSync(this.path).size;
+    } catch {
+      return 0;
+    }
+  }
 
   /** The connection, with every operation written so far applied. */
   private open(): Connection {

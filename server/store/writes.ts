@@ -5,7 +5,7 @@
  * then exactly the code path that ran live, and it is deterministic because
  * every input (including `now`) is in the arguments.
  */
-import type { CompactOptions } from '../core/ports';
+import type { CompactOptions, RetentionPlan, RetentionResult } from '../core/ports';
 import type { Capability, Event, Execution, Session, Settings, StartupFile, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
 import type { Segments } from './segments';
@@ -30,7 +30,8 @@ export type Op =
   | ['execution.finish', string, ExecutionEnd]
   | ['events.append', Event[]]
   | ['recover', string, string]
-  | ['compact', CompactOptions];
+  | ['compact', CompactOptions]
+  | ['retention', RetentionPlan, number];
 
 export interface RecoverResult { sessions: number; executions: number }
 export interface CompactResult { deletedExecutions: number; deletedEvents: number }
@@ -59,6 +60,7 @@ export function applyOp(c: Connection, op: Op, s: Segments): OpResult {
     case 'events.append': return appendEvents(c, s, op[1]);
     case 'recover': return c.tx(() => recover(c, s, op[1], op[2]));
     case 'compact': return c.tx(() => compact(c, op[1]));
+    case 'retention': return c.tx(() => retention(c, op[1], op[2]));
     default: {
       const unknown: never = op;
       throw new Error(`store: unknown operation ${JSON.stringify((unknown as unknown[])[0])}`);
@@ -261,5 +263,63 @@ function compact(c: Connection, o: CompactOptions): OpResult {
   // Hand the freed pages back so the next checkpoint writes a smaller image.
   if (victims.size > 0) c.run('PRAGMA incremental_vacuum');
   const value: CompactResult = { deletedExecutions: victims.size, deletedEvents };
+  return { changed: victims.size > 0, value };
+}
+
+/**
+ * The retention policy, one bounded pass. Each rule walks an index from the
+ * oldest end and stops at the first row it keeps, so a pass costs what it
+ * deletes plus one query per session, not the size of the history.
+ * `imageBytes` (the database file as the daemon saw it) is an argument so
+ * that replay decides the same.
+ */
+function retention(c: Connection, plan: RetentionPlan, imageBytes: number): OpResult {
+  const victims = new Set<number>();
+  const full = (): boolean => victims.size >= plan.limit;
+  const sessions = c.all('SELECT id, template_id FROM sessions ORDER BY ord');
+  for (const [sessionId, templateId] of sessions) {
+    if (full()) break;
+    const own = plan.templates[templateId as string] ?? {};
+    const keep = own.keepPerSession ?? plan.keepPerSession;
+    const days = own.olderThanDays ?? plan.olderThanDays;
+    if (keep > 0) {
+      const excess = c.all("SELECT ord FROM executions WHERE session_id = ? AND status <> 'running' AND ord < coalesce((SELECT ord FROM executions WHERE session_id = ? ORDER BY ord DESC LIMIT 1 OFFSET ?), -1) ORDER BY ord LIMIT ?",
+        [sessionId, sessionId, keep - 1, plan.limit - victims.size]);
+      for (const [ord] of excess) victims.add(ord as number);
+    }
+    if (days > 0 && !full()) {
+      const cutoff = new Date(Date.parse(plan.now) - days * DAY_MS).toISOString();
+      for (const [ord, startedAt, status] of c.all('SELECT ord, started_at, status FROM executions WHERE session_id = ? ORDER BY ord LIMIT ?', [sessionId, plan.limit - victims.size])) {
+        if ((startedAt as string) >= cutoff) break;
+        if (status !== 'running') victims.add(ord as number);
+      }
+    }
+  }
+  if (plan.maxBytes > 0 && !full()) {
+    let excess = imageBytes + Number(c.get('SELECT coalesce(sum(bytes), 0) FROM segments')?.[0] ?? 0) - plan.maxBytes;
+    for (const ord of victims) excess -= Number(c.get('SELECT coalesce(sum(length), 0) FROM event_chunks WHERE exec_ord = ?', [ord])?.[0] ?? 0);
+    let after = 0;
+    while (excess > 0 && !full()) {
+      const batch = c.all(
+        "SELECT ord, (SELECT coalesce(sum(length), 0) FROM event_chunks WHERE exec_ord = e.ord) FROM executions e WHERE status <> 'running' AND ord > ? ORDER BY ord LIMIT 256",
+        [after]);
+      if (batch.length === 0) break;
+      for (const [ord, bytes] of batch) {
+        after = ord as number;
+        if (victims.has(after)) continue;
+        victims.add(after);
+        // The row itself weighs something too, even without events.
+        excess -= (bytes as number) + 512;
+        if (excess <= 0 || full()) break;
+      }
+    }
+  }
+  let deletedEvents = 0;
+  for (const ord of victims) {
+    deletedEvents += deleteEvents(c, ord);
+    c.run('DELETE FROM executions WHERE ord = ?', [ord]);
+  }
+  if (victims.size > 0) c.run('PRAGMA incremental_vacuum');
+  const value: RetentionResult = { deletedExecutions: victims.size, deletedEvents, more: full() };
   return { changed: victims.size > 0, value };
 }

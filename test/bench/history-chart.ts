@@ -11,6 +11,8 @@ export interface HistoryPoint {
   coldStartMs: number;
   p50: number;
   p99: number;
+  /** p99 of the 200 KB executions while 4 sessions fill through the daemon. */
+  fillP99?: number;
 }
 
 interface Series { name: string; color: string; dash?: boolean; points: Array<[number, number]> }
