@@ -140,6 +140,7 @@ async function openExisting(conn: Connection, image: Buffer, dbPath: string, jou
     return { journal, segments, lsn: imageLsn, imageLsn, schemaDirty };
   }
   const lsn = replay(conn, segments, scan.records, imageLsn, log);
+  segments.writePending();
   const preallocated = isPreallocated(buf.subarray(scan.goodEnd));
   if (scan.tailBytes > 0 && !preallocated) {
     log(`store: warning: ${journalPath}: ${scan.stopReason ?? 'garbage'} at byte ${scan.goodEnd}; ` +
@@ -179,6 +180,7 @@ function convertInlineEvents(conn: Connection, segments: Segments): number {
   conn.tx(() => {
     for (const [ord, id] of ended) seal(conn, segments, ord as number, id as string);
   });
+  segments.writePending();
   conn.run('PRAGMA incremental_vacuum');
   return ended.length;
 }

@@ -23,6 +23,8 @@ import { crc32 } from './journal-format';
 export const SEGMENT_HEADER_SIZE = 8;
 /** A new segment begins once the active one would pass this; whole segments are what retention can hand back. */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** Appended records are written once this much waits, at the latest. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export interface SegmentRef { segment: number; offset: number; length: number }
 
@@ -48,6 +50,9 @@ export class Segments {
   private created = false;
   private active: number;
   private end: number;
+  /** Records appended but not yet written: one write(2) per batch of seals instead of one per execution. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   private constructor(readonly dir: string, position: SegmentPosition, private readonly maxBytes: number) {
     this.active = position.id;
@@ -94,10 +99,15 @@ export class Segments {
     return { id: this.active, end: this.end };
   }
 
-  /** Appends one record (written to the file at once, synced at the next checkpoint). */
+  /**
+   * Appends one record. It reaches the file at the next writePending() (the
+   * store calls it after each batch of operations, and a read or a capture
+   * calls it first) and is synced at the next checkpoint.
+   */
   append(payload: Buffer): SegmentRef {
     const length = SEGMENT_HEADER_SIZE + payload.length;
     if (this.end > 0 && this.end + length > this.maxBytes) {
+      this.writePending();
       this.active++;
       this.end = 0;
     }
@@ -105,17 +115,30 @@ export class Segments {
     record.writeUInt32LE(payload.length, 0);
     record.writeUInt32LE(crc32(payload), 4);
     payload.copy(record, SEGMENT_HEADER_SIZE);
-    const fd = this.fd(this.active, true);
-    let done = 0;
-    while (done < length) done += fs.writeSync(fd, record, done, length - done, this.end + done);
+    this.pending.push(record);
+    this.pendingBytes += length;
     const ref = { segment: this.active, offset: this.end, length };
     this.end += length;
     this.dirty.add(this.active);
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.writePending();
     return ref;
+  }
+
+  /** Writes the appended records to the active segment (page cache only; checkpoints sync). */
+  writePending(): void {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    const at = this.end - this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const fd = this.fd(this.active, true);
+    let done = 0;
+    while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done, at + done);
   }
 
   /** The payload of the record at `ref`; throws when it is missing or fails its checksum. */
   read(ref: SegmentRef): Buffer {
+    this.writePending();
     const fd = this.fd(ref.segment, false);
     const buf = Buffer.allocUnsafe(ref.length);
     let done = 0;
@@ -132,6 +155,7 @@ export class Segments {
 
   /** Takes the set of segments written since the last call; the returned function makes them durable. */
   takeDirty(): () => Promise<void> {
+    this.writePending();
     const ids = [...this.dirty];
     const created = this.created;
     this.dirty = new Set();
@@ -161,6 +185,7 @@ export class Segments {
   }
 
   close(): void {
+    this.writePending();
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();
   }

@@ -226,6 +226,7 @@ export class SqliteStore implements StorePort {
     const conn = this.open();
     this.joinBatch();
     const result = applyOp(conn, op, this.segments);
+    this.segments.writePending();
     if (result.changed) this.journaled(payload);
     return result;
   }
@@ -277,6 +278,7 @@ export class SqliteStore implements StorePort {
         this.log(`store: warning: ${op[0]} failed and was skipped (the journal replay skips it too): ${message(err)}`);
       }
     }
+    this.segments.writePending();
   }
 
   private maybeCheckpoint(): void {
