@@ -54,9 +54,9 @@ export function applyOp(c: Connection, op: Op, s: Segments): OpResult {
     case 'startupFile.insert': c.run(INSERT_STARTUP_FILE, startupFileParams(op[1])); return CHANGED;
     case 'startupFile.delete': return { changed: c.run('DELETE FROM startup_files WHERE id = ? AND template_id = ?', [op[2], op[1]]) > 0 };
     case 'session.put': c.run(PUT_SESSION, sessionParams(op[1])); return CHANGED;
-    case 'execution.put': return op[1].status === 'running' ? putExecution(c, s, op[1]) : c.tx(() => putExecution(c, s, op[1]));
+    case 'execution.put': return putExecution(c, s, op[1]);
     case 'execution.start': return startExecution(c, s, op[1], op[2]);
-    case 'execution.finish': return op[2].status === 'running' ? finishExecution(c, s, op[1], op[2]) : c.tx(() => finishExecution(c, s, op[1], op[2]));
+    case 'execution.finish': return finishExecution(c, s, op[1], op[2]);
     case 'events.append': return appendEvents(c, s, op[1]);
     case 'recover': return c.tx(() => recover(c, s, op[1], op[2]));
     case 'compact': return c.tx(() => compact(c, op[1]));
@@ -137,15 +137,20 @@ function startExecution(c: Connection, s: Segments, e: Execution, events: Event[
   return CHANGED;
 }
 
+/*
+ * Sealing comes before the row's own update, and its first write is the only
+ * one that can fail (on a bug): either operation then changes nothing or
+ * everything, without a savepoint (this runs once per execution, at replay too).
+ */
 function putExecution(c: Connection, s: Segments, e: Execution): OpResult {
-  c.run(PUT_EXECUTION, executionParams(e));
   if (e.status !== 'running') sealById(c, s, e.id);
+  c.run(PUT_EXECUTION, executionParams(e));
   return CHANGED;
 }
 
 function finishExecution(c: Connection, s: Segments, id: string, end: ExecutionEnd): OpResult {
-  if (c.run(FINISH_EXECUTION, executionEndParams(id, end)) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
   if (end.status !== 'running') sealById(c, s, id);
+  if (c.run(FINISH_EXECUTION, executionEndParams(id, end)) === 0) throw new Error(`store: finish of unknown execution ${id} (startExecution comes first)`);
   return CHANGED;
 }
 
