@@ -17,10 +17,10 @@ export interface HistoryPoint {
 
 interface Series { name: string; color: string; dash?: boolean; points: Array<[number, number]> }
 
-function panel(title: string, unit: string, series: Series[], x0: number, width: number, height: number): string {
+function panel(title: string, unit: string, series: Series[], x0: number, width: number, height: number, target?: { y: number; label: string }): string {
   const all = series.flatMap((s) => s.points);
   const maxX = Math.max(1, ...all.map((p) => p[0]));
-  const maxY = Math.max(1, ...all.map((p) => p[1])) * 1.1;
+  const maxY = Math.max(1, target?.y ?? 0, ...all.map((p) => p[1])) * 1.1;
   const [left, top, w, h] = [x0 + 50, 30, width - 70, height - 80];
   const sx = (x: number): number => left + (x / maxX) * w;
   const sy = (y: number): number => top + h - (y / maxY) * h;
@@ -38,8 +38,12 @@ function panel(title: string, unit: string, series: Series[], x0: number, width:
     const pts = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ' stroke-dasharray="5,4"' : ''} points="${pts}"/>`);
     for (const [x, y] of s.points) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${s.color}"/>`);
-    out.push(`<text x="${left + 8}" y="${top + 12 + i * 13}" font-size="10" fill="${s.color}">${s.name}</text>`);
+    out.push(`<text x="${left + w - 4}" y="${top + 12 + i * 13}" font-size="10" text-anchor="end" fill="${s.color}">${s.name}</text>`);
   });
+  if (target) {
+    out.push(`<line x1="${left}" y1="${sy(target.y)}" x2="${left + w}" y2="${sy(target.y)}" stroke="#999" stroke-dasharray="2,3"/>`);
+    out.push(`<text x="${left + 4}" y="${sy(target.y) - 3}" font-size="9" fill="#777">${target.label}</text>`);
+  }
   return out.join('\n');
 }
 
@@ -58,7 +62,7 @@ export function historyChart(points: HistoryPoint[], baseline?: HistoryPoint[]):
   return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="300" font-family="sans-serif" font-size="12">
 <rect width="760" height="300" fill="white"/>
 ${panel('write cost (store alone)', 'ms per durable 200 KB execution', write, 0, 380, 300)}
-${panel('daemon memory', 'RSS (MB)', rss, 380, 380, 300)}
+${panel('daemon memory', 'RSS (MB)', rss, 380, 380, 300, { y: 250, label: 'goal while writing: 250 MB' })}
 </svg>
 `;
 }
