@@ -76,7 +76,9 @@ export function listEvents(c: Connection, segments: Segments, page: EventPage): 
   const events: Event[] = [];
   for (const [segment, offset, length] of c.all('SELECT segment, offset, length FROM event_chunks WHERE exec_ord = ? AND last_seq > ? ORDER BY first_seq', [ord, page.afterSeq])) {
     if (limit >= 0 && events.length >= limit) break;
-    const record = JSON.parse(segments.read({ segment: segment as number, offset: offset as number, length: length as number }).toString('utf8')) as { v: Array<[number, string, Event['type'], unknown]> };
+    const bytes = segments.tryRead({ segment: segment as number, offset: offset as number, length: length as number });
+    if (!bytes) continue;
+    const record = JSON.parse(bytes.toString('utf8')) as { v: Array<[number, string, Event['type'], unknown]> };
     for (const [seq, ts, type, payload] of record.v) {
       if (seq > page.afterSeq) events.push({ executionId: page.executionId, seq, ts, type, payload });
     }

@@ -54,7 +54,7 @@ export class Segments {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
-  private constructor(readonly dir: string, position: SegmentPosition, private readonly maxBytes: number) {
+  private constructor(readonly dir: string, position: SegmentPosition, private readonly maxBytes: number, private readonly log: (line: string) => void) {
     this.active = position.id;
     this.end = position.end;
   }
@@ -66,7 +66,7 @@ export class Segments {
    * does not know (later segments, or ones a checkpoint freed) are removed.
    */
   static open(dbPath: string, position: SegmentPosition, known: Set<number>, log: (line: string) => void, maxBytes = DEFAULT_SEGMENT_BYTES): Segments {
-    const s = new Segments(segmentsDirFor(dbPath), position, maxBytes);
+    const s = new Segments(segmentsDirFor(dbPath), position, maxBytes, log);
     let names: string[] = [];
     try {
       names = fs.readdirSync(s.dir);
@@ -151,6 +151,20 @@ export class Segments {
     const payload = buf.subarray(SEGMENT_HEADER_SIZE);
     if (len !== payload.length || buf.readUInt32LE(4) !== crc32(payload)) throw new Error(`segment ${ref.segment} record at byte ${ref.offset} fails its checksum`);
     return payload;
+  }
+
+  /**
+   * The payload at `ref`, or undefined with a warning when it cannot be read
+   * (a segment deleted or damaged behind the daemon's back): a read answers
+   * the events that remain rather than fail the request.
+   */
+  tryRead(ref: SegmentRef): Buffer | undefined {
+    try {
+      return this.read(ref);
+    } catch (err) {
+      this.log(`store: warning: events in ${path.join(this.dir, fileName(ref.segment))} at byte ${ref.offset} cannot be read (${err instanceof Error ? err.message : String(err)}); they are left out`);
+      return undefined;
+    }
   }
 
   /** Takes the set of segments written since the last call; the returned function makes them durable. */

@@ -90,3 +90,21 @@ test('a conversion interrupted by a crash is redone from the old image', async (
     assert.deepEqual(reopened.listEvents({ executionId: uuid(100 + n), afterSeq: 0, limit: 1000 }), expectedEvents(n, lines), `execution ${n}`);
   }
 });
+
+test('a damaged segment record leaves its events out with a warning; the rest reads and the database opens', async (t) => {
+  const dir = tempDir(t);
+  const dbPath = copyFixture(dir);
+  const first = await openStore({ path: dbPath });
+  await first.close();
+  // Flip a byte inside the first record (execution 1's events) behind the store's back.
+  const segment = path.join(`${dbPath}.events`, fs.readdirSync(`${dbPath}.events`)[0]);
+  const bytes = fs.readFileSync(segment);
+  bytes[20] ^= 0xff;
+  fs.writeFileSync(segment, bytes);
+  const { lines, log } = logger();
+  const store = await openStore({ path: dbPath, log });
+  defer(t, () => store.close());
+  assert.deepEqual(store.listEvents({ executionId: uuid(101), afterSeq: 0, limit: 1000 }), []);
+  assert.match(lines.join('\n'), /segment-000001\.log at byte 0 cannot be read \(segment 1 record at byte 0 fails its checksum\); they are left out/);
+  assert.deepEqual(store.listEvents({ executionId: uuid(102), afterSeq: 0, limit: 1000 }), expectedEvents(2, 40));
+});
