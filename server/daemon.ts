@@ -13,7 +13,7 @@ import { FileWatcher } from './files/file-watcher';
 import { WorktreeFiles } from './files/worktree-files';
 import { LibraryCache } from './libraries/library-cache';
 import { MODULE_CATALOG } from './modules/catalog';
-import { daemonSocketPath, privateRunDir } from './protocol';
+import { daemonSocketPath, privateRunDir, type Retention } from './protocol';
 import { createRuntime, engineWarning } from './runtime';
 import { acquireDatabaseLock, openStore } from './store';
 import { serveClient, type ConnectionHost } from './transport/client-connection';
@@ -28,6 +28,8 @@ export interface DaemonOptions {
   socket?: string | true;
   /** Exit after this long with no clients and no live sessions (background daemons). */
   idleTimeoutMs?: number;
+  /** History retention (DEFAULT_RETENTION when absent). */
+  retention?: Retention;
 }
 
 const log = (line: string): void => { process.stderr.write(`[vm-system ${new Date().toISOString()}] ${line}\n`); };
@@ -59,6 +61,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     clock: { now: () => new Date() }, ids: { newId: randomUUID },
     process: { pid: process.pid, version, startedAt, rssMb: () => process.memoryUsage.rss() / 1048576 },
     modules: MODULE_CATALOG,
+    retention: options.retention,
+    log,
   });
   await core.recover();
 

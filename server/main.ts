@@ -1,6 +1,6 @@
 /**
  * Entry of dist/daemon.js: `node dist/daemon.js serve
- * [--stdio] [--socket [PATH]] [--db PATH] [--idle-timeout MS]` — the same
+ * [--stdio] [--socket [PATH]] [--db PATH] [--idle-timeout MS] [--retention SPEC]` — the same
  * flags as `vm-system serve`. A bundle of its own so that starting a daemon
  * loads neither the CLI's parser nor its formatting, and the CLI bundle
  * carries no store or runtime code.
@@ -13,7 +13,7 @@ import v8 from 'node:v8';
 // start by ~100 ms (a third of a cold start) here, while store operations measured
 // the same speed either way (they are small; the image export is a memory copy).
 v8.setFlagsFromString('--liftoff-only');
-import { defaultDbPath } from './protocol';
+import { defaultDbPath, parseRetentionSpec } from './protocol';
 import { runDaemon, type DaemonOptions } from './daemon';
 
 export { runDaemon };
@@ -32,6 +32,7 @@ export function optionsFromArgv(argv: string[]): DaemonOptions {
       socket: { type: 'string' },
       db: { type: 'string' },
       'idle-timeout': { type: 'string' },
+      retention: { type: 'string' },
     },
   });
   if (positionals.some((p) => p !== 'serve')) throw new Error(`unexpected argument: ${positionals.find((p) => p !== 'serve')}`);
@@ -43,6 +44,7 @@ export function optionsFromArgv(argv: string[]): DaemonOptions {
     stdio: values.stdio ?? socket === undefined,
     socket,
     idleTimeoutMs: idle,
+    ...(values.retention !== undefined && { retention: parseRetentionSpec(values.retention) }),
   };
 }
 

@@ -1,8 +1,8 @@
 /** `vm-system ops …` and `vm-system libs …`. */
 import type { Command } from 'commander';
-import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary } from '../../server/protocol';
+import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRetention, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary } from '../../server/protocol';
 import { stderrPaint } from '../format/color';
-import { compactBlock, healthBlock, runtimeSummaryBlock } from '../format/ops';
+import { compactBlock, healthBlock, retentionBlock, runtimeSummaryBlock } from '../format/ops';
 import { installedTable, libraryListTable, libraryRows, names } from '../format/templates';
 import { intOption, templateIdOf, withDaemon } from '../kit';
 
@@ -19,6 +19,12 @@ export function registerOps(program: Command): void {
     .description('what is alive in memory now: sessions, running executions, runtime hosts')
     .action((_opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
       k.print(await k.call(OpsRuntimeSummary, {}), runtimeSummaryBlock);
+    }));
+
+  ops.command('retention')
+    .description('the history retention policy the daemon applies in the background, and what it last deleted')
+    .action((_opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
+      k.print(await k.call(OpsRetention, {}), retentionBlock);
     }));
 
   ops.command('compact')

@@ -61,6 +61,18 @@ export function registerTemplate(program: Command): void {
         k.print(await k.call(TemplatesUpdateSettings, { templateId, limits }), settingsBlock);
       }));
 
+  template.command('set-retention')
+    .description("keep this template's sessions' history by its own rules instead of the daemon's (0: no limit); prints the resulting settings")
+    .argument('<id>', ID_HELP)
+    .option('--keep-per-session <n>', 'keep the newest N executions of each session', intOption(0))
+    .option('--older-than-days <n>', 'delete finished executions older than this', intOption(0))
+    .action((id: string, opts: { keepPerSession?: number; olderThanDays?: number }, cmd: Command) =>
+      withDaemon(cmd, async (k) => {
+        const retention = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+        const templateId = await templateIdOf(k.call, id);
+        k.print(await k.call(TemplatesUpdateSettings, { templateId, retention }), settingsBlock);
+      }));
+
   template.command('add-startup')
     .description('add a worktree file run when a session starts')
     .argument('<id>', ID_HELP)

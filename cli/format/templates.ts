@@ -34,6 +34,7 @@ export function settingsBlock(s: Settings, paint: Paint): string {
   return keyValues([
     ['cpuMs', s.limits.cpuMs], ['wallMs', s.limits.wallMs], ['memMb', s.limits.memMb],
     ['maxEvents', s.limits.maxEvents], ['maxOutputKb', s.limits.maxOutputKb],
+    ['keepPerSession', s.retention?.keepPerSession], ['olderThanDays', s.retention?.olderThanDays],
   ], paint);
 }
 

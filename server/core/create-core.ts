@@ -1,8 +1,9 @@
-import type { ModuleInfo } from '../protocol';
+import { DEFAULT_RETENTION, type ModuleInfo, type Retention } from '../protocol';
 import { ExecutionService } from './executions';
 import { LibraryService } from './libraries';
 import { LiveSessions } from './live-sessions';
 import { OpsService } from './ops';
+import { RetentionService } from './retention';
 import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort, WatcherPort } from './ports';
 import { SessionService } from './sessions';
 import { TemplateService } from './templates';
@@ -19,6 +20,9 @@ export interface CorePorts {
   process: ProcessPort;
   /** Native modules a template may enable, as modules/listAvailable shows them. */
   modules: ModuleInfo[];
+  /** The daemon's retention policy (DEFAULT_RETENTION when absent). */
+  retention?: Retention;
+  log?: (line: string) => void;
 }
 
 export type Core = ReturnType<typeof createCore>;
@@ -32,7 +36,8 @@ export function createCore(ports: CorePorts) {
   const libraryService = new LibraryService(store, libraries, clock);
   const sessions = new SessionService(store, runtime, files, libraryService, live, executions, clock, ids);
   const templates = new TemplateService(store, files, libraries, clock, ids, libraryService);
-  const ops = new OpsService(store, runtime, live, executions, clock, ports.process);
+  const retention = new RetentionService(store, clock, ports.retention ?? DEFAULT_RETENTION, ports.log);
+  const ops = new OpsService(store, runtime, live, executions, clock, ports.process, retention);
   const watch = new WatchService(executions, live, files, ports.watcher, ids);
   sessions.onSessionEnded = (id) => watch.sessionEnded(id);
   runtime.onSessionLost((id, reason) => sessions.crashed(id, reason));
@@ -55,8 +60,10 @@ export function createCore(ports: CorePorts) {
       store.recoverAfterRestart(clock.now().toISOString(), 'daemon restarted while the session was live');
       await templates.ensureDefault();
       await store.flush();
+      retention.start();
     },
     async shutdown(): Promise<void> {
+      retention.stop();
       await watch.stopAll();
       await sessions.closeAll('daemon shut down');
       await runtime.shutdown();

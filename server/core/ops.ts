@@ -1,6 +1,7 @@
-import type { ResultOf, OpsHealth, OpsRuntimeSummary } from '../protocol';
+import type { ResultOf, OpsHealth, OpsRetention, OpsRuntimeSummary } from '../protocol';
 import type { ExecutionService } from './executions';
 import type { LiveSessions } from './live-sessions';
+import type { RetentionService } from './retention';
 import type { ClockPort, ProcessPort, RuntimePort, StorePort } from './ports';
 
 /** Health, retention and what is alive. */
@@ -12,7 +13,12 @@ export class OpsService {
     private readonly executions: ExecutionService,
     private readonly clock: ClockPort,
     private readonly process: ProcessPort,
+    private readonly retention: RetentionService,
   ) {}
+
+  retentionStatus(): ResultOf<typeof OpsRetention> {
+    return this.retention.status();
+  }
 
   health(): ResultOf<typeof OpsHealth> {
     return {

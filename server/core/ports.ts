@@ -16,6 +16,22 @@ export interface EventPage { executionId: string; afterSeq: number; limit: numbe
 export interface CompactOptions { olderThanDays?: number; keepPerSession?: number; now: string }
 
 /**
+ * One background pass of the retention policy (journaled like every write,
+ * so replay deletes the same rows). 0 (or absent) means no limit. A
+ * template's own rules replace the defaults for its sessions; `maxBytes` caps
+ * the whole history, oldest first. At most `limit` executions go per pass.
+ */
+export interface RetentionPlan {
+  now: string;
+  keepPerSession: number;
+  olderThanDays: number;
+  maxBytes: number;
+  templates: Record<string, { keepPerSession?: number; olderThanDays?: number }>;
+  limit: number;
+}
+export interface RetentionResult { deletedExecutions: number; deletedEvents: number; /** more is due than `limit` allowed */ more: boolean }
+
+/**
  * Durable state. Reads and writes are synchronous against the in-memory
  * database; `flush()` is the durability barrier: when it resolves, every write
  * made before the call survives a kill -9 of the daemon. Callers flush before
@@ -58,6 +74,9 @@ export interface StorePort {
   /** Marks `running` executions `interrupted` and `starting`/`ready` sessions `closed`; answers how many of each. */
   recoverAfterRestart(now: string, reason: string): { sessions: number; executions: number };
   compact(options: CompactOptions): { deletedExecutions: number; deletedEvents: number };
+  applyRetention(plan: RetentionPlan): RetentionResult;
+  /** Bytes of recorded history: the events in segments plus the database image. */
+  historyBytes(): number;
 
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -60,6 +60,8 @@ export class TemplateService {
       resolver: { ...current.resolver, ...params.resolver },
       runtime: { ...current.runtime, ...params.runtime },
     };
+    const retention = { ...current.retention, ...params.retention };
+    if (Object.keys(retention).length > 0) settings.retention = retention;
     for (const [i, ext] of settings.resolver.extensions.entries()) {
       if (!/^\.[A-Za-z0-9]+$/.test(ext)) throw invalidField(`resolver.extensions.${i}`, 'expected an extension like ".js"');
     }

@@ -47,7 +47,29 @@ export const Runtime = z.strictObject({
 });
 export type Runtime = z.infer<typeof Runtime>;
 
-export const Settings = z.strictObject({ limits: Limits, resolver: Resolver, runtime: Runtime });
+/** How much history the daemon keeps (see docs/store.md). 0 means no limit. */
+export const Retention = z.strictObject({
+  /** The newest N executions of each session are kept; older finished ones go. */
+  keepPerSession: z.number().int().min(0),
+  /** Finished executions that started more than D days ago go. */
+  olderThanDays: z.number().int().min(0),
+  /** The whole history (events and database) stays under S MiB: the oldest finished executions go first. */
+  maxMb: z.number().int().min(0),
+});
+export type Retention = z.infer<typeof Retention>;
+
+/** The daemon's policy unless it is started with `--retention`. */
+export const DEFAULT_RETENTION: Retention = { keepPerSession: 1000, olderThanDays: 30, maxMb: 2048 };
+
+/** A template's own rules for its sessions' history (the size cap is the daemon's alone). */
+export const TemplateRetention = Retention.pick({ keepPerSession: true, olderThanDays: true }).partial();
+export type TemplateRetention = z.infer<typeof TemplateRetention>;
+
+export const Settings = z.strictObject({
+  limits: Limits, resolver: Resolver, runtime: Runtime,
+  /** Overrides the daemon's retention for this template's sessions; absent fields follow the daemon. */
+  retention: TemplateRetention.optional(),
+});
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = {

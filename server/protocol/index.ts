@@ -14,6 +14,7 @@ export * from './executions';
 export * from './watch';
 export * from './ops';
 export * from './library-spec';
+export * from './retention-spec';
 
 import type { AnyDef } from './define';
 import * as lifecycle from './lifecycle';

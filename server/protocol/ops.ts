@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { request, NoParams } from './define';
-import { Id } from './entities';
+import { Id, Retention, TemplateRetention, Time } from './entities';
 
 export const OpsHealth = request('ops/health', NoParams.optional(),
   z.object({
@@ -14,6 +14,19 @@ export const OpsCompact = request('ops/compact',
   z.strictObject({ olderThanDays: z.number().int().min(0).optional(), keepPerSession: z.number().int().min(0).optional() }).optional(),
   z.object({ deletedExecutions: z.number().int(), deletedEvents: z.number().int() }),
   'Deletes finished executions older than `olderThanDays` and/or beyond the newest `keepPerSession` per session, then checkpoints the store.');
+
+export const OpsRetention = request('ops/retention', NoParams.optional(),
+  z.object({
+    /** The daemon's policy (its defaults, or `serve --retention`). */
+    policy: Retention,
+    /** Templates with rules of their own for their sessions. */
+    templates: z.array(z.object({ templateId: Id, name: z.string(), retention: TemplateRetention })),
+    /** Recorded history now: events in segment files plus the database image. */
+    historyMb: z.number(),
+    lastRun: z.object({ at: Time, deletedExecutions: z.number().int(), deletedEvents: z.number().int() }).optional(),
+    nextRunAt: Time.optional(),
+  }),
+  'The retention policy the daemon applies in the background, and what it last did.');
 
 export const OpsRuntimeSummary = request('ops/runtimeSummary', NoParams.optional(),
   z.object({

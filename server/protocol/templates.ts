@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { request } from './define';
-import { Capability, CapabilityKind, Id, Settings, StartupFile, Template, TemplateDetail } from './entities';
+import { Capability, CapabilityKind, Id, Settings, StartupFile, Template, TemplateDetail, TemplateRetention } from './entities';
 
 const TemplateRef = { templateId: Id };
 const Name = z.string().trim().min(1).max(200);
@@ -26,6 +26,7 @@ export const TemplatesUpdateSettings = request('templates/updateSettings',
     limits: Settings.shape.limits.partial().optional(),
     resolver: Settings.shape.resolver.partial().optional(),
     runtime: Settings.shape.runtime.partial().optional(),
+    retention: TemplateRetention.optional(),
   }),
   Settings,
   'Merges the given fields into the settings and answers the whole result. Applies to sessions created afterwards.');

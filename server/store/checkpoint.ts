@@ -5,7 +5,9 @@
  * Order matters, and is the whole argument:
  *   1. synchronously stamp meta.checkpoint_lsn = L and export the image (it
  *      holds exactly operations 1..L; they all lie before byte C of the journal);
- *   2. `<db>.tmp`, fsync, rename over `<db>`, fsync the directory;
+ *   2. sync the event segments written since the last checkpoint (the image
+ *      references them), then `<db>.tmp`, fsync, rename over `<db>`, fsync
+ *      the directory, then delete the segments the image no longer references;
  *   3. only then rotate the journal to keep bytes after C (its new header
  *      names the image: CRC and length).
  * Writes and flushes continue during 2 (they append after C). A crash before 3
@@ -17,7 +19,15 @@ import { writeFileDurably } from './durable-files';
 import type { Journal } from './journal';
 import { imageIdentity } from './journal-format';
 
-export interface Capture { image: Uint8Array; lsn: number; cutOffset: number }
+export interface Capture {
+  image: Uint8Array;
+  lsn: number;
+  cutOffset: number;
+  /** Makes durable what the image references outside itself (event segments); runs before the image is written. */
+  beforeImage?: () => Promise<void>;
+  /** Runs once the image is durable (deletes segments it no longer references). */
+  afterImage?: () => void;
+}
 
 export interface CheckpointStats { checkpoints: number; lastMs: number; lastImageBytes: number; failures: number }
 
@@ -64,8 +74,10 @@ export class Checkpointer {
     const captured = this.capture();
     if (!captured) return;
     try {
+      await captured.beforeImage?.();
       await writeFileDurably(this.dbPath, [captured.image]);
       this.imageDurable(captured.lsn);
+      captured.afterImage?.();
       await this.journal.rotate(captured.cutOffset, imageIdentity(captured.image));
     } catch (err) {
       this.stats.failures++;

@@ -2,6 +2,7 @@
 import type { EventPage, ExecutionPage, InstalledLibrary } from '../core/ports';
 import type { Event, Execution, Session, SessionStatus, Template, TemplateDetail } from '../protocol';
 import type { Connection } from './connection';
+import type { Segments } from './segments';
 import {
   CAPABILITY_COLUMNS, EVENT_COLUMNS, EXECUTION_COLUMNS, SESSION_COLUMNS, STARTUP_FILE_COLUMNS, TEMPLATE_COLUMNS,
   capabilityFromRow, eventFromRow, executionFromRow, sessionFromRow, startupFileFromRow, templateDetailFromRow, templateFromRow,
@@ -62,11 +63,30 @@ export function listSessionHistory(c: Connection, sessionId: string): Execution[
   return c.all(`SELECT ${EXECUTION_COLUMNS} FROM executions WHERE session_id = ? ORDER BY ord`, [sessionId]).map(executionFromRow);
 }
 
-export function listEvents(c: Connection, page: EventPage): Event[] {
-  return c.all(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE exec_ord = (SELECT ord FROM executions WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?`,
-    [page.executionId, page.afterSeq, sqlLimit(page.limit)],
-  ).map((r) => eventFromRow(page.executionId, r));
+/**
+ * Events of a finished execution come from its segment records, those of a
+ * running one from sql.js (an execution that ended and was appended to
+ * later has both); merged by seq.
+ */
+export function listEvents(c: Connection, segments: Segments, page: EventPage): Event[] {
+  const exec = c.get('SELECT ord FROM executions WHERE id = ?', [page.executionId]);
+  if (!exec) return [];
+  const ord = exec[0] as number;
+  const limit = sqlLimit(page.limit);
+  const events: Event[] = [];
+  for (const [segment, offset, length] of c.all('SELECT segment, offset, length FROM event_chunks WHERE exec_ord = ? AND last_seq > ? ORDER BY first_seq', [ord, page.afterSeq])) {
+    if (limit >= 0 && events.length >= limit) break;
+    const bytes = segments.tryRead({ segment: segment as number, offset: offset as number, length: length as number });
+    if (!bytes) continue;
+    const record = JSON.parse(bytes.toString('utf8')) as { v: Array<[number, string, Event['type'], unknown]> };
+    for (const [seq, ts, type, payload] of record.v) {
+      if (seq > page.afterSeq) events.push({ executionId: page.executionId, seq, ts, type, payload });
+    }
+  }
+  const inline = c.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE exec_ord = ? AND seq > ? ORDER BY seq LIMIT ?`, [ord, page.afterSeq, limit])
+    .map((r) => eventFromRow(page.executionId, r));
+  const merged = inline.length === 0 ? events : [...events, ...inline].sort((a, b) => a.seq - b.seq);
+  return limit >= 0 ? merged.slice(0, limit) : merged;
 }
 
 const LIBRARY_COLUMNS = 'spec, name, version, integrity, path, size_kb, tree_json, installed_at';

@@ -126,8 +126,3 @@ export function eventFromRow(executionId: string, r: Row): Event {
 export function eventValues(e: Event): SqlValue[] {
   return [e.seq, e.ts, e.type, toJson(e.payload)];
 }
-
-/** In the order of writes.ts's INSERT ... SELECT: the execution id comes last, where it is looked up. */
-export function eventParams(e: Event): SqlValue[] {
-  return [e.seq, e.ts, e.type, toJson(e.payload), e.executionId];
-}

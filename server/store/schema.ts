@@ -72,6 +72,19 @@ export const MIGRATIONS: readonly Migration[] = [
         integrity TEXT NOT NULL, path TEXT NOT NULL, size_kb REAL NOT NULL, tree_json TEXT NOT NULL, installed_at TEXT NOT NULL);
     `,
   },
+  {
+    // `events` keeps only the events of running executions; a finished
+    // execution's events move to a segment file (segments.ts), referenced here.
+    version: 4,
+    name: 'events of finished executions live in segment files',
+    sql: `
+      CREATE TABLE event_chunks (
+        exec_ord INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, count INTEGER NOT NULL,
+        segment INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+        PRIMARY KEY (exec_ord, first_seq)) WITHOUT ROWID;
+      CREATE TABLE segments (id INTEGER PRIMARY KEY, chunks INTEGER NOT NULL, bytes INTEGER NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -4,7 +4,8 @@
  * to the journal; flush() makes the journal durable (see journal.ts) and
  * checkpoints fold it into the image in the background (see checkpoint.ts).
  */
-import type { CompactOptions, EventPage, ExecutionPage, InstalledLibrary, StorePort } from '../core/ports';
+import * as fs from 'node:fs';
+import type { CompactOptions, EventPage, ExecutionPage, InstalledLibrary, RetentionPlan, RetentionResult, StorePort } from '../core/ports';
 import type { Capability, Event, Execution, Session, SessionStatus, Settings, StartupFile, Template, TemplateDetail } from '../protocol';
 import { Checkpointer, type Capture, type CheckpointStats } from './checkpoint';
 import type { Connection } from './connection';
@@ -12,6 +13,7 @@ import { StoreError } from './errors';
 import type { Journal, JournalStats } from './journal';
 import * as reads from './reads';
 import { writeMeta } from './schema';
+import type { Segments } from './segments';
 import { applyOp, type CompactResult, type Op, type OpResult, type RecoverResult } from './writes';
 
 /** Unflushed writes become durable on their own after this long (callers that need a guarantee call flush()). */
@@ -43,6 +45,7 @@ export interface StoreState {
   path: string;
   conn: Connection;
   journal: Journal;
+  segments: Segments;
   lsn: number;
   imageLsn: number;
   /** The image on disk lacks something memory has besides journaled operations (a migration ran). */
@@ -55,6 +58,7 @@ export class SqliteStore implements StorePort {
   readonly path: string;
   private readonly conn: Connection;
   private readonly journal: Journal;
+  private readonly segments: Segments;
   private readonly checkpointer: Checkpointer;
   private readonly log: (line: string) => void;
   private readonly checkpointBytes: number;
@@ -74,6 +78,7 @@ export class SqliteStore implements StorePort {
     this.path = s.path;
     this.conn = s.conn;
     this.journal = s.journal;
+    this.segments = s.segments;
     this.lsn = s.lsn;
     this.imageLsn = s.imageLsn;
     this.schemaDirty = s.schemaDirty;
@@ -129,7 +134,7 @@ export class SqliteStore implements StorePort {
   listExecutions(page: ExecutionPage): Execution[] { return reads.listExecutions(this.open(), page); }
   listSessionHistory(sessionId: string): Execution[] { return reads.listSessionHistory(this.open(), sessionId); }
   appendEvents(events: Event[]): void { if (events.length > 0) this.write(['events.append', events]); }
-  listEvents(page: EventPage): Event[] { return reads.listEvents(this.open(), page); }
+  listEvents(page: EventPage): Event[] { return reads.listEvents(this.open(), this.segments, page); }
 
   // ------------------------------------------------------------ maintenance
 
@@ -143,6 +148,18 @@ export class SqliteStore implements StorePort {
     const result = this.write(['compact', options]).value as CompactResult;
     if (result.deletedExecutions > 0) this.checkpoint().catch((err) => this.log(`store: checkpoint after compact failed: ${message(err)}`));
     return { deletedExecutions: result.deletedExecutions, deletedEvents: result.deletedEvents };
+  }
+
+  /** One pass of the retention policy; a checkpoint follows in the background when it deleted anything (segments go then). */
+  applyRetention(plan: RetentionPlan): RetentionResult {
+    const result = this.write(['retention', plan, this.imageBytes()]).value as RetentionResult;
+    if (result.deletedExecutions > 0) this.checkpoint().catch((err) => this.log(`store: checkpoint after retention failed: ${message(err)}`));
+    return result;
+  }
+
+  historyBytes(): number {
+    const segments = Number(this.open().get('SELECT coalesce(sum(bytes), 0) FROM segments')?.[0] ?? 0);
+    return segments + this.imageBytes();
   }
 
   flush(): Promise<void> {
@@ -181,10 +198,19 @@ export class SqliteStore implements StorePort {
     }
     await this.journal.close().catch((err) => { failure ??= err; });
     this.conn.close();
+    this.segments.close();
     if (failure) throw failure;
   }
 
   // ------------------------------------------------------------ internals
+
+  private imageBytes(): number {
+    try {
+      return fs.statSync(this.path).size;
+    } catch {
+      return 0;
+    }
+  }
 
   /** The connection, with every operation written so far applied. */
   private open(): Connection {
@@ -205,7 +231,8 @@ export class SqliteStore implements StorePort {
     }
     const conn = this.open();
     this.joinBatch();
-    const result = applyOp(conn, op);
+    const result = applyOp(conn, op, this.segments);
+    this.segments.writePending();
     if (result.changed) this.journaled(payload);
     return result;
   }
@@ -252,11 +279,12 @@ export class SqliteStore implements StorePort {
     this.joinBatch();
     for (const op of ops) {
       try {
-        applyOp(this.conn, op);
+        applyOp(this.conn, op, this.segments);
       } catch (err) {
         this.log(`store: warning: ${op[0]} failed and was skipped (the journal replay skips it too): ${message(err)}`);
       }
     }
+    this.segments.writePending();
   }
 
   private maybeCheckpoint(): void {
@@ -275,13 +303,29 @@ export class SqliteStore implements StorePort {
     });
   }
 
-  /** Step 1 of a checkpoint (synchronous): stamp the LSN the image will hold, note where in the journal that is, export. */
+  /**
+   * Step 1 of a checkpoint (synchronous): stamp the LSN the image will hold
+   * and where the active segment ends, note where in the journal that is,
+   * forget the segments nothing references any more, export. The segments
+   * written since the last capture are synced before the image is written,
+   * and the forgotten ones deleted once it is on disk.
+   */
   private capture(): Capture | undefined {
     this.applyDeferred();
     if (this.lsn === this.imageLsn && !this.schemaDirty) return undefined;
+    const { id, end } = this.segments.position;
+    this.joinBatch();
     writeMeta(this.conn, 'checkpoint_lsn', String(this.lsn));
+    writeMeta(this.conn, 'segment_id', String(id));
+    writeMeta(this.conn, 'segment_end', String(end));
+    const unreferenced = this.conn.all('SELECT id FROM segments WHERE chunks <= 0 AND id < ?', [id]).map((r) => r[0] as number);
+    for (const segment of unreferenced) this.conn.run('DELETE FROM segments WHERE id = ?', [segment]);
     const cutOffset = this.journal.endOffset;
-    return { image: this.conn.exportImage(), lsn: this.lsn, cutOffset };
+    return {
+      image: this.conn.exportImage(), lsn: this.lsn, cutOffset,
+      beforeImage: this.segments.takeDirty(),
+      afterImage: () => this.segments.remove(unreferenced),
+    };
   }
 }
 

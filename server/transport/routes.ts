@@ -88,6 +88,7 @@ export function createRoutes(core: Core): Map<string, Route> {
     route(P.OpsHealth, () => ops.health()),
     route(P.OpsCompact, (p) => ops.compact(p?.olderThanDays, p?.keepPerSession)),
     route(P.OpsRuntimeSummary, () => ops.runtimeSummary()),
+    route(P.OpsRetention, () => ops.retentionStatus()),
   ];
   return new Map(routes.map((r) => [r.def.method, r]));
 }

@@ -13,6 +13,7 @@ import { engineRows, libraryRows, previewRows, storeRows } from './engine-bench'
 import { packageRows } from './packages-bench';
 import { notebookRows } from './notebook-bench';
 import { liveRows } from './live-bench';
+import { historyRows } from './history-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
 import { loadEngine } from '../../server/runtime/engine';
 
@@ -84,9 +85,11 @@ async function main(): Promise<void> {
     ['notebook', notebookRows],
     ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows], ['packages', packageRows], ['live', liveRows],
     ['cli', async (r: Row[]) => { await execRepl(r, 15); await watchLatency(r, 10); }],
+    // Minutes, and gigabytes of disk: only when asked (`npm run bench -- history`).
+    ['history', historyRows],
   ];
   for (const [name, fn] of groups) {
-    if (only && only !== name) continue;
+    if (only ? only !== name : name === 'history') continue;
     process.stderr.write(`bench: ${name}…\n`);
     await fn(rows);
   }

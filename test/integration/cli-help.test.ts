@@ -17,13 +17,13 @@ test('every command of ../shared/CLI.md exists', () => {
   const names = new Set(allCommands().map((c) => c.name.replace(/^vm-system ?/, '')));
   const expected = [
     'serve', 'daemon start', 'daemon stop', 'daemon status', 'run', 'repl', 'watch', 'rpc',
-    'template create', 'template list', 'template get', 'template delete', 'template set-limits',
+    'template create', 'template list', 'template get', 'template delete', 'template set-limits', 'template set-retention',
     'template add-startup', 'template list-startup', 'template remove-startup', 'template add-capability', 'template list-capabilities',
     'template add-module', 'template remove-module', 'template list-modules', 'template list-available-modules',
     'template add-library', 'template remove-library', 'template list-libraries', 'template list-available-libraries',
     'session create', 'session list', 'session get', 'session close', 'session restart',
     'exec repl', 'exec run-file', 'exec list', 'exec get', 'exec events', 'exec cancel',
-    'ops health', 'ops runtime-summary', 'ops compact', 'libs list', 'libs install',
+    'ops health', 'ops runtime-summary', 'ops retention', 'ops compact', 'libs list', 'libs install',
   ];
   for (const name of expected) assert.ok(names.has(name), `missing command: ${name}`);
 });

@@ -45,6 +45,19 @@ test('ops compact drops old history', async () => {
   await d.run(['session', 'close', s.id]);
 });
 
+test('ops retention shows the policy, and a template rule set with template set-retention', async () => {
+  const r = await d.json<{ policy: { keepPerSession: number; olderThanDays: number; maxMb: number }; templates: unknown[]; historyMb: number }>(['ops', 'retention']);
+  assert.deepEqual(r.policy, { keepPerSession: 1000, olderThanDays: 30, maxMb: 2048 });
+  const t = await d.json<{ id: string }>(['template', 'create', '--name', 'short-memory']);
+  const set = await d.run(['template', 'set-retention', t.id, '--keep-per-session', '10']);
+  assert.equal(set.code, 0, set.stderr);
+  assert.match(set.stdout, /^keepPerSession\s+10$/m);
+  const human = await d.run(['ops', 'retention']);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /^keep per session\s+1000 executions\nolder than\s+30 days\nhistory at most\s+2048 MB\nhistory now\s+[\d.]+ MB\nlast run\s+(not yet|.*deleted)\n/);
+  assert.match(human.stdout, /^short-memory\s+10 executions\s+\(daemon\)$/m);
+});
+
 test('libs list and install', async () => {
   const { libraries } = await d.json<{ libraries: Array<{ name: string; cached: boolean; templates: string[] }> }>(['libs', 'list']);
   assert.ok(libraries.some((l) => l.name === 'lodash'));

@@ -11,7 +11,7 @@ type Coded = Error & { code?: string };
 
 /** Opening must reject with `code`, and leave every file in the directory byte-for-byte as it was. */
 async function assertRefused(dir: string, dbPath: string, code: string, message?: RegExp): Promise<void> {
-  const snapshot = () => new Map(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+  const snapshot = () => new Map(fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(dir, f))]));
   const before = snapshot();
   await assert.rejects(openStore({ path: dbPath }), (err: Coded) => {
     assert.equal(err.code, code, err.message);

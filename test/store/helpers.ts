@@ -40,6 +40,8 @@ export function crashCopy(t: TestContext, dbPath: string): string {
   for (const suffix of ['.journal', '']) {
     if (fs.existsSync(dbPath + suffix)) fs.copyFileSync(dbPath + suffix, copy + suffix);
   }
+  // The event segments are files of the database too.
+  if (fs.existsSync(`${dbPath}.events`)) fs.cpSync(`${dbPath}.events`, `${copy}.events`, { recursive: true });
   return copy;
 }
 
