@@ -164,6 +164,11 @@ export class ReplPanel implements RunSink, vscode.Disposable {
         void this.panel?.webview.postMessage({ type: 'completions', requestId: m.requestId, start: word.start, end: word.end, items } satisfies ToWebview);
         return;
       }
+      case 'preview': {
+        const text = folder ? await this.runner.preview(folder, m.code).catch(() => undefined) : undefined;
+        void this.panel?.webview.postMessage({ type: 'preview', requestId: m.requestId, text: text ?? '' } satisfies ToWebview);
+        return;
+      }
       case 'open':
         await this.open(m.path, m.line, m.column);
         return;

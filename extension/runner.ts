@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  ExecutionsCancel, ExecutionsGet, ExecutionsRepl, ExecutionsRunFile, SessionsComplete, errorCodeOf,
+  ExecutionsCancel, ExecutionsGet, ExecutionsRepl, ExecutionsRunFile, SessionsComplete, SessionsPreview, errorCodeOf,
   type CompletionItem, type Execution, type ExecutionWithEvents,
 } from '../server/protocol';
 import type { DaemonClient } from './daemon-client';
@@ -92,6 +92,19 @@ export class Runner {
     const s = await this.sessions.ensure(folder);
     const { items } = await this.daemon.request(SessionsComplete.type, { sessionId: s.sessionId!, code, cursor });
     return items;
+  }
+
+  /**
+   * The eager preview of `code` in the folder's live session (`sessions/preview`: no side
+   * effects, no value while code runs); undefined when there is nothing worth showing.
+   * Never starts a session: a preview is not worth one.
+   */
+  async preview(folder: vscode.WorkspaceFolder, code: string): Promise<string | undefined> {
+    const s = this.sessions.get(folder);
+    if (!s?.sessionId || s.state !== 'ready') return undefined;
+    const { value } = await this.daemon.request(SessionsPreview.type, { sessionId: s.sessionId, code });
+    // `1` previewing as `1` tells nothing, as in node's REPL.
+    return value && value.type !== 'undefined' && value.preview !== code.trim() ? value.preview : undefined;
   }
 
   /** Stops what runs in the folder's session; false when nothing was running. */

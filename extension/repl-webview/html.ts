@@ -36,6 +36,7 @@ export function replHtml(cspSource: string, nonce: string): string {
   <textarea id="input" rows="1" spellcheck="false" aria-label="REPL input"
     placeholder="JavaScript — Enter runs, Shift+Enter adds a line, Tab completes, ↑/↓ history"></textarea>
 </div>
+<div id="preview" aria-live="polite"></div>
 <script nonce="${nonce}">${replScript()}</script>
 </body>
 </html>`;

@@ -16,6 +16,8 @@ export type ToWebview =
   | { type: 'displayHtml'; slot: number; html: string }
   | { type: 'state'; busy: boolean; text: string }
   | { type: 'completions'; requestId: number; start: number; end: number; items: CompletionItem[] }
+  /** The eager preview of what is typed (`sessions/preview`); '' for none. */
+  | { type: 'preview'; requestId: number; text: string }
   | { type: 'clear' };
 
 export type FromWebview =
@@ -24,4 +26,5 @@ export type FromWebview =
   | { type: 'stop' }
   | { type: 'clear' }
   | { type: 'complete'; requestId: number; code: string; cursor: number }
+  | { type: 'preview'; requestId: number; code: string }
   | { type: 'open'; path: string; line: number; column: number };

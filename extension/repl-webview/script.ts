@@ -22,11 +22,24 @@ export function webviewMain(History: typeof InputHistory, sanitize: typeof sanit
   const input = $<HTMLTextAreaElement>('input');
   const list = $<HTMLDivElement>('completions');
   const stopButton = $<HTMLButtonElement>('stop');
+  const previewLine = $<HTMLDivElement>('preview');
   const stateText = $<HTMLSpanElement>('state');
   const entries = new Map<number, HTMLDivElement>();
   let history = new History([]);
   let busy = false;
   let completionRequest = 0;
+  // The eager preview: asked a moment after typing stops (one request per pause, not per key).
+  let previewRequest = 0;
+  let previewTimer: ReturnType<typeof setTimeout> | undefined;
+  function askPreview(): void {
+    previewLine.textContent = '';
+    previewRequest++;
+    if (previewTimer) clearTimeout(previewTimer);
+    const code = input.value;
+    if (busy || code.trim() === '') return;
+    const requestId = previewRequest;
+    previewTimer = setTimeout(() => post({ type: 'preview', requestId, code }), 60);
+  }
   let completion: { start: number; end: number; labels: string[]; selected: number } | undefined;
 
   function el(tag: string, cls?: string, text?: string): HTMLElement {
@@ -142,6 +155,7 @@ export function webviewMain(History: typeof InputHistory, sanitize: typeof sanit
     input.value = code;
     input.selectionStart = input.selectionEnd = cursor;
     autosize();
+    askPreview();
   }
 
   function closeCompletions(): void {
@@ -199,7 +213,7 @@ export function webviewMain(History: typeof InputHistory, sanitize: typeof sanit
     post({ type: 'run', code });
   }
 
-  input.addEventListener('input', () => { autosize(); closeCompletions(); });
+  input.addEventListener('input', () => { autosize(); closeCompletions(); askPreview(); });
   input.addEventListener('keydown', (e) => {
     const before = input.value.slice(0, input.selectionStart);
     const after = input.value.slice(input.selectionEnd);
@@ -285,6 +299,10 @@ export function webviewMain(History: typeof InputHistory, sanitize: typeof sanit
         break;
       case 'completions':
         onCompletions(m);
+        break;
+      case 'preview':
+        // An answer for what is still typed; '' (no value, a side effect refused) shows nothing.
+        if (m.requestId === previewRequest) previewLine.textContent = m.text;
         break;
       case 'clear':
         log.replaceChildren();

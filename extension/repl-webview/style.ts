@@ -76,6 +76,8 @@ button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-off
 }
 #input:focus { border-color: var(--vscode-focusBorder); }
 #input::placeholder { color: var(--vscode-input-placeholderForeground); }
+#preview { padding: 0 8px 4px 26px; min-height: 1.2em; color: var(--vscode-descriptionForeground); opacity: 0.8;
+  font-family: var(--vscode-editor-font-family); white-space: pre; overflow: hidden; text-overflow: ellipsis; }
 #completions {
   display: none; position: absolute; bottom: 100%; left: 24px; max-height: 200px; min-width: 200px; overflow-y: auto;
   background: var(--vscode-editorSuggestWidget-background); color: var(--vscode-editorSuggestWidget-foreground);

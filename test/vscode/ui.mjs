@@ -44,6 +44,22 @@ export async function runUiTest({ page, url, workspace, dbPath, shots, failures,
       await repl.locator('.value', { hasText: '42' }).first().waitFor({ timeout: T });
       await ui.shot(path.join(shots, 'repl-42.png'));
     }],
+    ['REPL: the eager preview shows the value while typing, nothing for a side effect, and changes nothing', async () => {
+      const repl = ui.repl();
+      const input = repl.locator('#input');
+      await ui.replRun('var counter = 1');
+      await input.click();
+      await input.pressSequentially('counter * 42');
+      await repl.locator('#preview', { hasText: '42' }).waitFor({ timeout: T });
+      await input.fill('');
+      await input.pressSequentially('counter++');
+      await waitFor('the preview to stay empty for a side effect', async () => (await repl.locator('#preview').textContent()) === '', T);
+      await new Promise((r) => setTimeout(r, 400)); // a late answer would show by now
+      if ((await repl.locator('#preview').textContent()) !== '') throw new Error('a preview shown for counter++');
+      await input.fill('');
+      await ui.replRun('counter');
+      await waitFor('counter to be still 1', async () => ((await repl.locator('.value').last().textContent()) ?? '').trim() === '1', T);
+    }],
     ['REPL: value trees expand, console lines stream coloured by level', async () => {
       const repl = ui.repl();
       await ui.replRun('({ answer: 42, list: [1, 2, 3], nested: { ok: true } })');
