@@ -11,6 +11,9 @@ import { errorCodeOf, SessionsPreview } from '../../server/protocol';
 import type { DaemonClient } from '../connect';
 import type { Paint } from '../format/color';
 
+/** Quiet time after the last key before the preview is asked (keys typed by hand are further apart). */
+const PREVIEW_DELAY_MS = 30;
+
 interface CursorMath {
   getCursorPos(): { rows: number; cols: number };
   getPrompt(): string;
@@ -23,6 +26,7 @@ export class PreviewLine {
   private shown = false;
   private asked = 0;
   private off = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly rl: readline.Interface,
@@ -35,24 +39,36 @@ export class PreviewLine {
   /** Takes the preview off the screen (before readline acts on a key: the cursor is where it was drawn from). */
   clear(): void {
     this.asked++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     if (!this.shown) return;
     this.shown = false;
     this.belowInput(() => readline.clearLine(this.output, 0));
   }
 
-  /** Previews `code` (undefined: nothing to preview now). */
+  /**
+   * Previews `code` (undefined: nothing to preview now), a moment after typing
+   * stops: a burst of keys (a paste) asks once, for its end, and the daemon is
+   * not asked for every intermediate text.
+   */
   update(code: string | undefined): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.off || code === undefined) return;
     const ticket = ++this.asked;
     const line = this.rl.line;
-    void this.ask(code).then((text) => {
-      if (text === undefined || ticket !== this.asked || line !== this.rl.line || this.shown) return;
-      this.shown = true;
-      const width = Math.max((this.output.columns ?? 80) - 1, 10);
-      const flat = text.replace(/\s+/g, ' ');
-      const fitted = flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
-      this.belowInput(() => this.output.write(this.paint.dim(fitted)));
-    });
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.ask(code).then((text) => {
+        if (text === undefined || ticket !== this.asked || line !== this.rl.line || this.shown) return;
+        this.shown = true;
+        const width = Math.max((this.output.columns ?? 80) - 1, 10);
+        const flat = text.replace(/\s+/g, ' ');
+        const fitted = flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+        this.belowInput(() => this.output.write(this.paint.dim(fitted)));
+      });
+    }, PREVIEW_DELAY_MS);
+    this.timer.unref();
   }
 
   private async ask(code: string): Promise<string | undefined> {
