@@ -91,7 +91,9 @@ describe('hostile resource use ends with a documented outcome', () => {
     { name: 'deep Function-constructor recursion swallowing errors', code: 'function r() { try { Function("r()")() } catch { r() } } r()', status: 'timeout' },
     { name: 'string doubling', code: 'let s = "x"; for (;;) s += s', status: 'error', message: /Invalid string length/ },
     { name: 'ArrayBuffer allocation past memMb', code: 'const a = []; for (;;) a.push(new ArrayBuffer(1e6))', status: 'error', crashed: /Memory limit/ },
-    { name: 'heap growth past memMb', code: 'const a = []; for (;;) a.push(new Array(1e5).fill(1))', status: 'error', crashed: /Memory limit/ },
+    // Usually isolated-vm disposes the isolate at memMb; now and then (seen once in a CI run, isolated-vm 5.0.4 on
+    // Node 20) V8 takes its whole host down instead, as with the next case: the session crashes either way.
+    { name: 'heap growth past memMb', code: 'const a = []; for (;;) a.push(new Array(1e5).fill(1))', status: 'error', crashed: /Memory limit|runtime host/ },
     // V8 aborts the isolate's process on this one (a heap OOM memoryLimit does not catch): its host dies.
     { name: 'an object with millions of keys', code: 'const o = {}; for (let i = 0; i < 5e6; i++) o["k" + i] = i; 1', status: 'error', crashed: /runtime host|Memory limit/, wallMs: 5000 },
   ];
