@@ -27,16 +27,22 @@ export class WorktreeFiles implements FilesPort {
     return { ok: true, normalized };
   }
 
-  resolveFile(worktreePath: string, relativePath: string): PathCheck {
+  /** The checked relative path and the worktree's real path, or why there are none. */
+  private located(worktreePath: string, relativePath: string): { ok: true; root: string; normalized: string } | Extract<PathCheck, { ok: false }> {
     const check = this.checkRelativePath(relativePath);
     if (!check.ok) return { ok: false, code: 'INVALID_PATH', message: check.message };
-    let root: string;
     try {
-      root = realpathSync(worktreePath);
+      return { ok: true, root: realpathSync(worktreePath), normalized: check.normalized };
     } catch {
       return { ok: false, code: 'FILE_NOT_FOUND', message: `worktree ${worktreePath} does not exist` };
     }
-    const candidate = path.join(root, check.normalized);
+  }
+
+  resolveFile(worktreePath: string, relativePath: string): PathCheck {
+    const where = this.located(worktreePath, relativePath);
+    if (!where.ok) return where;
+    const { root, normalized } = where;
+    const candidate = path.join(root, normalized);
     let real: string;
     try {
       real = realpathSync(candidate);
@@ -55,29 +61,24 @@ export class WorktreeFiles implements FilesPort {
     } catch {
       return { ok: false, code: 'FILE_NOT_FOUND', message: `no such file in the worktree: ${relativePath}` };
     }
-    return { ok: true, absolutePath: real, relativePath: check.normalized };
+    return { ok: true, absolutePath: real, relativePath: normalized };
   }
 
   resolveTarget(worktreePath: string, relativePath: string): PathCheck {
     const existing = this.resolveFile(worktreePath, relativePath);
     if (existing.ok || existing.code === 'INVALID_PATH') return existing;
     // Missing: fine, as long as the folder it would be in is inside the worktree (links followed).
-    const check = this.checkRelativePath(relativePath);
-    if (!check.ok) return { ok: false, code: 'INVALID_PATH', message: check.message };
-    let root: string;
-    try {
-      root = realpathSync(worktreePath);
-    } catch {
-      return { ok: false, code: 'FILE_NOT_FOUND', message: `worktree ${worktreePath} does not exist` };
-    }
-    const candidate = path.join(root, check.normalized);
+    const where = this.located(worktreePath, relativePath);
+    if (!where.ok) return where;
+    const { root, normalized } = where;
+    const candidate = path.join(root, normalized);
     try {
       if (statSync(candidate).isDirectory()) return { ok: false, code: 'INVALID_PATH', message: `${relativePath} is a folder, not a file` };
     } catch {
       // missing, as expected
     }
     if (this.linkEscapes(root, candidate)) return { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` };
-    return { ok: true, absolutePath: candidate, relativePath: check.normalized };
+    return { ok: true, absolutePath: candidate, relativePath: normalized };
   }
 
   gitHead(worktreePath: string): string {
