@@ -6,6 +6,15 @@
  */
 import { parseFastExecRepl, tryFastExecRepl } from './fast/exec';
 
+// `vm-system run x.js | head`: the reader went away. Like other Unix tools, stop quietly
+// instead of dying on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 async function main(): Promise<void> {
   const fast = parseFastExecRepl(process.argv.slice(2));
   if (fast) {

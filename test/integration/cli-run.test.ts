@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeWorktree } from '../helpers/daemon';
-import { runCli } from '../helpers/cli';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BIN, runCli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
 
 test('vm-system run examples/hello.js prints its output', async () => {
   const r = await runCli(['run', 'examples/hello.js']);
@@ -92,4 +95,17 @@ test('--template takes a name or an id; an unknown template exits 2', async () =
   const byId = await d.run(['run', 'one.js', '--template', t.id], { cwd });
   assert.equal(byId.code, 0, byId.stderr);
   assert.equal(byId.stdout, '1\n');
+});
+
+test('a reader that goes away early (`| head -1`) ends the command quietly, no EPIPE stack trace', async () => {
+  const wt = makeWorktree({ 'many.js': 'for (let i = 0; i < 2000; i++) console.log("line " + i + " " + "x".repeat(200))' });
+  const child = spawn(BIN, ['run', 'many.js'], {
+    cwd: wt, env: { ...process.env, NO_COLOR: '1', VM_SYSTEM_DB: path.join(tempDir(), 'cli.db') }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.once('data', () => child.stdout.destroy()); // like `head -1`: read a little, then close the pipe
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event|at /, stderr);
+  assert.equal(code, 0, stderr);
 });
