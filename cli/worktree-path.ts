@@ -1,5 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { checkWorktreeRelativePath } from '../server/protocol/worktree-paths';
 
 /**
  * FILE arguments are relative to the current directory (or absolute); the
@@ -20,16 +21,13 @@ export type WorktreeFile = { ok: true; absolutePath: string; relativePath: strin
  * `.load` and `.save`), judged by the daemon's run-file rules
  * (server/files/worktree-files.ts): relative to the worktree, no `..`, and
  * — symlinks followed — still inside it. For `write` the file may be new; its
- * directory must exist. cli/ may not import server/files, hence the few
- * lines of containment test repeated here.
+ * directory must exist. The path rule is the contract's; cli/ may not
+ * import server/files, hence the few lines of containment test here.
  */
 export function resolveWorktreeFile(worktree: string, p: string, mode: 'read' | 'write'): WorktreeFile {
-  if (p.includes('\0')) return { ok: false, message: 'path contains a NUL byte' };
-  if (path.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\')) return { ok: false, message: `path must be relative to the worktree: ${p}` };
-  const parts = p.split(/[\\/]+/);
-  if (parts.includes('..')) return { ok: false, message: `path must not contain "..": ${p}` };
-  const relativePath = parts.filter((s) => s !== '' && s !== '.').join('/');
-  if (relativePath === '') return { ok: false, message: 'path names the worktree itself, not a file' };
+  const check = checkWorktreeRelativePath(p);
+  if (!check.ok) return check;
+  const relativePath = check.normalized;
   let root: string;
   try {
     root = realpathSync(worktree);

@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FilesPort, PathCheck } from '../core/ports';
+import { checkWorktreeRelativePath } from '../protocol/worktree-paths';
 import { isInside } from './inside';
 
 /**
@@ -18,13 +19,7 @@ export class WorktreeFiles implements FilesPort {
   }
 
   checkRelativePath(p: string): { ok: true; normalized: string } | { ok: false; message: string } {
-    if (p.includes('\0')) return { ok: false, message: 'path contains a NUL byte' };
-    if (path.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\')) return { ok: false, message: `path must be relative to the worktree: ${p}` };
-    const parts = p.split(/[\\/]+/);
-    if (parts.includes('..')) return { ok: false, message: `path must not contain "..": ${p}` };
-    const normalized = parts.filter((s) => s !== '' && s !== '.').join('/');
-    if (normalized === '') return { ok: false, message: 'path names the worktree itself, not a file' };
-    return { ok: true, normalized };
+    return checkWorktreeRelativePath(p);
   }
 
   /** The checked relative path and the worktree's real path, or why there are none. */

@@ -49,3 +49,4 @@ export type NativeModuleName = (typeof NATIVE_MODULES)[number];
 /** Names that are JS built-ins, refused by `templates/addModule` with MODULE_NOT_ALLOWED. */
 export const BUILTIN_MODULE_NAMES = ['json', 'math', 'console', 'date', 'array', 'string', 'object', 'promise'] as const;
 export * from './locations';
+export * from './worktree-paths';
