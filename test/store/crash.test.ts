@@ -5,12 +5,10 @@
  * flush() resolved) must be there afterwards, with all its events.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { test } from 'node:test';
 import { openStore } from '../../server/store';
-import { defer, logger, tempDir } from './helpers';
+import { defer, killedWriterRound, logger, tempDir } from './helpers';
 import { seededRandom } from '../helpers/random';
 
 const WRITER = path.join(__dirname, 'crash-writer.ts');
@@ -18,29 +16,15 @@ const ROUNDS = Number(process.env.STORE_CRASH_ROUNDS ?? 24);
 
 interface Round { acked: Map<string, number>; checkpoints: number }
 
-function runRound(dbPath: string, killAfterMs: number, seed: number): Promise<Round> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', WRITER, dbPath, '4', String(24 * 1024), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Map<string, number>();
-    let checkpoints = 0;
-    let stderr = '';
-    let ready = false;
-    proc.stderr!.on('data', (d) => { stderr += d; });
-    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
-      if (line === 'ready') {
-        ready = true;
-        setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-        return;
-      }
-      if (line === 'checkpoint') checkpoints++;
-      const m = /^ack (\S+) (\d+)$/.exec(line);
-      if (m) acked.set(m[1], Number(m[2]));
-    });
-    proc.on('exit', (code, signal) => {
-      if (!ready || signal !== 'SIGKILL') reject(new Error(`writer ended with ${signal ?? code} (ready=${ready}): ${stderr}`));
-      else resolve({ acked, checkpoints });
-    });
+async function runRound(dbPath: string, killAfterMs: number, seed: number): Promise<Round> {
+  const acked = new Map<string, number>();
+  let checkpoints = 0;
+  await killedWriterRound(WRITER, [dbPath, '4', String(24 * 1024), String(seed)], killAfterMs, (line) => {
+    if (line === 'checkpoint') checkpoints++;
+    const m = /^ack (\S+) (\d+)$/.exec(line);
+    if (m) acked.set(m[1], Number(m[2]));
   });
+  return { acked, checkpoints };
 }
 
 test(`kill -9 at random moments over ${ROUNDS} rounds loses no acknowledged execution or event`, { timeout: 180_000 }, async (t) => {

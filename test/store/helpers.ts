@@ -1,8 +1,10 @@
 /** Builders and temp dirs shared by the store tests (real sql.js, real files). */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { DEFAULT_SETTINGS, type Capability, type Event, type Execution, type Session, type StartupFile, type TemplateDetail } from '../../server/protocol';
 
 type TestContext = { after(fn: () => unknown): void };
@@ -105,4 +107,27 @@ export function events(executionId: string, from = 1, count = 3): Event[] {
 export function logger(): { lines: string[]; log: (line: string) => void } {
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
+}
+
+/**
+ * One round of a kill -9 test: runs a writer script (with tsx) until it prints
+ * `ready`, kills it with SIGKILL `killAfterMs` later, and hands every other
+ * line it printed to `onLine`. Rejects when the writer ended any other way.
+ */
+export function killedWriterRound(script: string, args: string[], killAfterMs: number, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let ready = false;
+    proc.stderr.on('data', (d) => { stderr += d; });
+    readline.createInterface({ input: proc.stdout }).on('line', (line) => {
+      if (line !== 'ready') return onLine(line);
+      ready = true;
+      setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+    });
+    proc.on('exit', (code, signal) => {
+      if (!ready || signal !== 'SIGKILL') reject(new Error(`writer ended with ${signal ?? code} (ready=${ready}): ${stderr}`));
+      else resolve();
+    });
+  });
 }

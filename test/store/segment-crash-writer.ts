@@ -8,8 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { acquireDatabaseLock, openStore } from '../../server/store';
 import type { Event, Execution } from '../../server/protocol';
+import { seededRandom } from '../helpers/random';
 
-const [dbPath, writersArg, checkpointArg, segmentArg, keepArg] = process.argv.slice(2);
+const [dbPath, writersArg, checkpointArg, segmentArg, keepArg, seedArg] = process.argv.slice(2);
+const random = seededRandom(Number(seedArg) || undefined);
 
 async function main(): Promise<void> {
   const lock = acquireDatabaseLock(dbPath, { pid: process.pid });
@@ -28,8 +30,8 @@ async function main(): Promise<void> {
       const id = randomUUID();
       const startedAt = new Date().toISOString();
       const running: Execution = { id, sessionId, kind: 'repl', input: 'x', args: {}, env: {}, status: 'running', startedAt, metrics: { wallMs: 0, cpuMs: 0, events: 0, outputBytes: 0 } };
-      const count = 1 + Math.floor(Math.random() * 6);
-      const event = (seq: number): Event => ({ executionId: id, seq, ts: new Date().toISOString(), type: 'console', payload: { level: 'log', text: `${id}:${seq} ${'.'.repeat(Math.floor(Math.random() * 2000))}` } });
+      const count = 1 + Math.floor(random.next() * 6);
+      const event = (seq: number): Event => ({ executionId: id, seq, ts: new Date().toISOString(), type: 'console', payload: { level: 'log', text: `${id}:${seq} ${'.'.repeat(Math.floor(random.next() * 2000))}` } });
       store.startExecution(running, [event(1)]);
       for (let seq = 2; seq <= count; seq++) {
         store.appendEvents([event(seq)]);

@@ -8,13 +8,12 @@
  * was ever written.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import { test } from 'node:test';
 import { openStore } from '../../server/store';
-import { defer, logger, tempDir } from './helpers';
+import { defer, killedWriterRound, logger, tempDir } from './helpers';
+import { seededRandom } from '../helpers/random';
 
 const WRITER = path.join(__dirname, 'segment-crash-writer.ts');
 const ROUNDS = Number(process.env.STORE_CRASH_ROUNDS ?? 16);
@@ -23,38 +22,26 @@ const SEGMENT_BYTES = 16 * 1024;
 
 interface Ack { sessionId: string; id: string; count: number }
 
-function runRound(dbPath: string, killAfterMs: number): Promise<Ack[]> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', WRITER, dbPath, '3', String(24 * 1024), String(SEGMENT_BYTES), String(KEEP)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acks: Ack[] = [];
-    let stderr = '';
-    let ready = false;
-    proc.stderr!.on('data', (d) => { stderr += d; });
-    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
-      if (line === 'ready') {
-        ready = true;
-        setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-        return;
-      }
-      const m = /^ack (\S+) (\S+) (\d+)$/.exec(line);
-      if (m) acks.push({ sessionId: m[1], id: m[2], count: Number(m[3]) });
-    });
-    proc.on('exit', (code, signal) => {
-      if (!ready || signal !== 'SIGKILL') reject(new Error(`writer ended with ${signal ?? code} (ready=${ready}): ${stderr}`));
-      else resolve(acks);
-    });
+async function runRound(dbPath: string, killAfterMs: number, seed: number): Promise<Ack[]> {
+  const acks: Ack[] = [];
+  await killedWriterRound(WRITER, [dbPath, '3', String(24 * 1024), String(SEGMENT_BYTES), String(KEEP), String(seed)], killAfterMs, (line) => {
+    const m = /^ack (\S+) (\S+) (\d+)$/.exec(line);
+    if (m) acks.push({ sessionId: m[1], id: m[2], count: Number(m[3]) });
   });
+  return acks;
 }
 
 test(`kill -9 while segments rotate and compaction drops them (${ROUNDS}+ rounds)`, { timeout: 300_000 }, async (t) => {
   const dbPath = path.join(tempDir(t), 'db.sqlite');
+  const random = seededRandom();
+  t.diagnostic(`seed ${random.seed} (VM_SYSTEM_TEST_SEED=${random.seed} replays these kill moments and the writer's choices)`);
   const acks: Ack[] = [];
   // On a busy machine rounds write less: go on until enough was written for the bound below to mean something.
   let rounds = 0;
   for (let round = 0; round < ROUNDS || (acks.length < 600 && round < 4 * ROUNDS); round++) {
     rounds++;
-    const killAfter = round % 5 === 0 ? Math.floor(Math.random() * 5) : 50 + Math.floor(Math.random() * 400);
-    acks.push(...await runRound(dbPath, killAfter));
+    const killAfter = round % 5 === 0 ? Math.floor(random.next() * 5) : 50 + Math.floor(random.next() * 400);
+    acks.push(...await runRound(dbPath, killAfter, random.seed + round));
   }
   const bySession = new Map<string, Ack[]>();
   for (const a of acks) bySession.set(a.sessionId, [...(bySession.get(a.sessionId) ?? []), a]);
