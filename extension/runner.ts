@@ -9,6 +9,7 @@ import {
   ExecutionsCancel, ExecutionsGet, ExecutionsRepl, ExecutionsRunFile, SessionsComplete, SessionsPreview, errorCodeOf,
   type CompletionItem, type Execution, type ExecutionWithEvents,
 } from '../server/protocol';
+import { activeEditor } from './active-editor';
 import type { DaemonClient } from './daemon-client';
 import { UserError } from './errors';
 import type { ExecutionHub, Run, RunMeta } from './execution-hub';
@@ -43,7 +44,7 @@ export class Runner {
 
   /** The saved file to run: `uri` or the active editor's document. */
   async fileTarget(uri?: vscode.Uri): Promise<RunTarget> {
-    const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : (await activeEditor())?.document;
     if (!document) throw new UserError('open a JavaScript or TypeScript file to run');
     if (document.isUntitled) throw new UserError('save the file inside a workspace folder first');
     if (document.isDirty && !(await document.save())) throw new UserError(`could not save ${path.basename(document.fileName)}`);
@@ -62,7 +63,8 @@ export class Runner {
     }, (token) => this.daemon.request(ExecutionsRunFile.type, { sessionId: s.sessionId!, path: t.path }, token));
   }
 
-  async runSelection(editor = vscode.window.activeTextEditor): Promise<ExecutionWithEvents | undefined> {
+  async runSelection(given?: vscode.TextEditor): Promise<ExecutionWithEvents | undefined> {
+    const editor = given ?? await activeEditor();
     if (!editor) throw new UserError('select code in an editor to run it');
     const doc = editor.document;
     const sel = editor.selection;
