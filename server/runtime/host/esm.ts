@@ -25,7 +25,7 @@ import type { Execution } from './execution';
 import type { IsolateSession } from './isolate-session';
 import type { PreparedSource } from './source';
 import { transpile } from './source';
-import { moduleTable } from './modules';
+import { moduleTable } from '../../modules/registry';
 import { isBareSpecifier } from './packages/locate';
 
 const TS = /\.(m|c)?tsx?$/;

@@ -17,8 +17,6 @@ import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../mes
 import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
 import { SpareSessions } from './spare-sessions';
-// fs, database, exec: registered into host/modules.ts (they run here, next to the isolates, never in the daemon)
-import '../../modules/register';
 
 const outbox = new Outbox({
   get connected() { return process.connected; },

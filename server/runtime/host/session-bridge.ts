@@ -10,7 +10,7 @@
 import ivm from './ivm';
 import type { RawException, RawValue } from '../isolate/bridge';
 import { isWorktreeFile } from './errors';
-import { getNativeModule } from './modules';
+import { getNativeModule } from '../../modules/registry';
 import type { IsolateSession } from './isolate-session';
 import { PackageError } from './packages/session-packages';
 
