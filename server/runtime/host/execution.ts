@@ -12,8 +12,7 @@
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { ConsoleLevel, DisplayPayload, ExceptionPayload, SourceLocation, ValuePayload, ValueType } from '../../protocol';
 import type { RawException, RawValue } from '../isolate/bridge';
-import { fromCopied, fromRaw, type SourceMaps } from './errors';
-import { ImportRefused } from './esm';
+import { fromCopied, fromRaw, ImportRefused, type SourceMaps } from './errors';
 import { Watchdog, type LimitKind } from './limits';
 import type ivm from './ivm';
 
