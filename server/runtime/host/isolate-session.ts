@@ -16,6 +16,7 @@ import { statSync, readFileSync } from 'node:fs';
 import type { CompletionItem, ValuePayload } from '../../protocol';
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { HostSessionSpec, SessionStats } from '../messages';
+import { goneError } from '../runtime-gone';
 import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
 import { INSPECT_STYLE } from './inspect-style';
 import { Execution, Skipped, type ExecutionHost } from './execution';
@@ -296,7 +297,7 @@ export class IsolateSession implements ExecutionHost {
         // execution as an error even when a wall or CPU stop was already under
         // way (the stop can be seen first while the heap is still growing).
         outcome.status = 'error';
-        outcome.error = { name: 'Error', message: reason, stack: `Error: ${reason}` };
+        outcome.error = goneError(reason);
         delete outcome.limit;
       }
     }

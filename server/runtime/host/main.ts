@@ -13,7 +13,9 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { RuntimeEvent } from '../../core/ports';
 import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
+import { runtimeGone } from '../runtime-gone';
 import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
 import { SpareSessions } from './spare-sessions';
@@ -73,11 +75,9 @@ const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params'])
   },
   async execute({ request }) {
     const s = sessions.get(request.sessionId);
-    if (!s || s.isDisposed) {
-      const message = `The session's runtime is gone`;
-      return { status: 'error', cpuMs: 0, wallMs: 0, sessionCrashed: message, error: { name: 'Error', message, stack: `Error: ${message}` } };
-    }
-    const outcome = await s.execute(request, (event) => send({ type: 'event', executionId: request.executionId, event }));
+    const emit = (event: RuntimeEvent) => send({ type: 'event', executionId: request.executionId, event });
+    if (!s || s.isDisposed) return runtimeGone(emit, `The session's runtime is gone`);
+    const outcome = await s.execute(request, emit);
     if (outcome.sessionCrashed) sessions.delete(request.sessionId);
     return outcome;
   },

@@ -7,10 +7,11 @@
  * lost, and pending requests reject.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ExecOutcome, ExecRequest, ExecSink } from '../../core/ports';
+import type { ExecOutcome, ExecRequest, ExecSink, RuntimeEvent } from '../../core/ports';
 import { MAX_PROMPT_ANSWER_CHARS } from '../../protocol';
 import { hostEnvironment } from './host-env';
 import type { DaemonToHost, HostBatch, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
+import { runtimeGone } from '../runtime-gone';
 
 export class HostRequestError extends Error {
   constructor(message: string, readonly code?: HostError['code'], readonly timedOut = false) {
@@ -139,10 +140,8 @@ export class HostProcess {
   /** The outcome of an execution whose host died under it; its closing event is emitted here. */
   private crashOutcome(executionId: string, reason: string): ExecOutcome {
     const run = this.running.get(executionId);
-    const error = { name: 'Error', message: `The session's runtime crashed: ${reason}`, stack: `Error: The session's runtime crashed: ${reason}` };
-    if (run) safely(() => run.sink.event({ type: 'exception', ts: new Date().toISOString(), payload: error }), this.opts.log);
-    const wallMs = run ? Math.round(performance.now() - run.started) : 0;
-    return { status: 'error', error, cpuMs: 0, wallMs, sessionCrashed: reason };
+    const emit = (event: RuntimeEvent) => { if (run) safely(() => run.sink.event(event), this.opts.log); };
+    return runtimeGone(emit, `The session's runtime crashed: ${reason}`, { reason, wallMs: run ? Math.round(performance.now() - run.started) : 0 });
   }
 
   private onMessage(m: HostToDaemon): void {
