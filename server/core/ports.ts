@@ -161,6 +161,12 @@ export interface ExecOutcome {
   error?: ExceptionPayload;
   cpuMs: number;
   wallMs: number;
+  /**
+   * Bytes of console text and display data the execution emitted, counted once,
+   * by the runtime as it admits each event against `maxOutputKb`; absent when
+   * the runtime died with the count (its host crashed).
+   */
+  outputBytes?: number;
   /** Set when the session's runtime is gone (memory limit, host death): the core marks it crashed with this text. */
   sessionCrashed?: string;
   /** For limit_exceeded: which limit (`maxEvents` or `maxOutputKb`). */

@@ -244,7 +244,7 @@ export class Execution {
     if (this.escalation) clearTimeout(this.escalation);
     this.host.clearTimers();
     this.end();
-    const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs() };
+    const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs(), outputBytes: this.outputBytes };
     if (this.crashed) outcome.sessionCrashed = this.crashed;
     if (this.refused) outcome.refused = this.refused;
     if (this.stopInfo) {
