@@ -177,6 +177,11 @@ export interface ExecOutcome {
   coverage?: LineCoverage;
 }
 
+/**
+ * A session's runtime could not start. The one start-up error: thrown where the
+ * start fails (in the runtime host), carried over IPC as its message and code,
+ * thrown again as itself by the runtime port; the core maps the code.
+ */
 export class RuntimeStartError extends Error {
   constructor(message: string, readonly code: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' = 'STARTUP_FAILED') { super(message); }
 }

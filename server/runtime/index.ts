@@ -86,8 +86,7 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
         pool.release(spec.sessionId);
         // A host that cannot build a session in that time is stuck: end it (its other sessions crash).
         if (err instanceof HostRequestError && err.timedOut) host.kill(`the runtime host stopped responding: ${err.message}`);
-        const code = err instanceof HostRequestError && err.code === 'LIBRARY_NOT_CACHED' ? 'LIBRARY_NOT_CACHED' : 'STARTUP_FAILED';
-        throw new RuntimeStartError(err instanceof Error ? err.message : String(err), code);
+        throw err instanceof RuntimeStartError ? err : new RuntimeStartError(err instanceof Error ? err.message : String(err));
       }
     },
 

@@ -14,7 +14,7 @@ import ivm from './ivm';
 import { randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
 import type { CompletionItem, ValuePayload } from '../../protocol';
-import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
+import { RuntimeStartError, type ExecOutcome, type ExecRequest, type RuntimeEvent } from '../../core/ports';
 import type { HostSessionSpec, SessionStats } from '../messages';
 import { goneError } from '../runtime-gone';
 import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
@@ -32,12 +32,6 @@ import { SessionPackages } from './packages/session-packages';
 import { Terminator } from './terminator';
 import { Previewer } from './preview';
 import { runModule } from './esm';
-
-export class StartError extends Error {
-  constructor(message: string, readonly code: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' = 'STARTUP_FAILED') {
-    super(message);
-  }
-}
 
 export interface SessionDeps {
   /** The bootstrap script (strict mode) and a key that changes with its content. */
@@ -119,8 +113,8 @@ export class IsolateSession implements ExecutionHost {
       return session;
     } catch (err) {
       await session.dispose('startup failed', true);
-      if (err instanceof StartError) throw err;
-      throw new StartError(`Session runtime failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof RuntimeStartError) throw err;
+      throw new RuntimeStartError(`Session runtime failed to start: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -158,16 +152,16 @@ export class IsolateSession implements ExecutionHost {
       key = `${st.size}:${st.mtimeMs}`;
       code = readFileSync(lib.file, 'utf8');
     } catch {
-      throw new StartError(`Library ${lib.name}@${lib.version} is not in the local cache (run libraries/install)`, 'LIBRARY_NOT_CACHED');
+      throw new RuntimeStartError(`Library ${lib.name}@${lib.version} is not in the local cache (run libraries/install)`, 'LIBRARY_NOT_CACHED');
     }
     try {
       const script = await compileCached(this.isolate, `lib:${lib.file}`, key, code, `<library:${lib.name}>`);
       await script.run(this.context, { timeout: LIBRARY_TIMEOUT_MS });
     } catch (err) {
-      throw new StartError(`Library ${lib.name}@${lib.version} failed to load: ${err instanceof Error ? err.message : String(err)}`);
+      throw new RuntimeStartError(`Library ${lib.name}@${lib.version} failed to load: ${err instanceof Error ? err.message : String(err)}`);
     }
     const defined = await this.context.eval(`typeof globalThis[${JSON.stringify(lib.global)}] !== 'undefined'`, { timeout: 1000 });
-    if (defined !== true) throw new StartError(`Library ${lib.name}@${lib.version} did not define the global '${lib.global}'`);
+    if (defined !== true) throw new RuntimeStartError(`Library ${lib.name}@${lib.version} did not define the global '${lib.global}'`);
   }
 
   /**

@@ -13,10 +13,10 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { RuntimeEvent } from '../../core/ports';
+import { RuntimeStartError, type RuntimeEvent } from '../../core/ports';
 import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
 import { runtimeGone } from '../runtime-gone';
-import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
+import { IsolateSession, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
 import { SpareSessions } from './spare-sessions';
 
@@ -67,7 +67,7 @@ const spares = new SpareSessions((spec) => IsolateSession.create(spec, deps));
 
 const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params']) => Promise<HostRequests[K]['result']> } = {
   async create({ spec }) {
-    if (sessions.has(spec.sessionId)) throw new StartError(`Session ${spec.sessionId} already has a runtime`);
+    if (sessions.has(spec.sessionId)) throw new RuntimeStartError(`Session ${spec.sessionId} already has a runtime`);
     const s = (await spares.take(spec)) ?? await IsolateSession.create(spec, deps);
     sessions.set(spec.sessionId, s);
     spares.replenish(spec);
@@ -115,8 +115,7 @@ process.on('message', (raw: DaemonToHost) => {
         },
         (err: unknown) => {
           const error: HostError = { message: err instanceof Error ? err.message : String(err) };
-          const code = (err as { code?: unknown })?.code;
-          if (code === 'STARTUP_FAILED' || code === 'LIBRARY_NOT_CACHED' || code === 'SESSION_NOT_FOUND') error.code = code;
+          if (err instanceof RuntimeStartError) error.startFailure = err.code;
           send({ type: 'response', id: raw.id, ok: false, error });
         },
       );

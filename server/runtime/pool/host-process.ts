@@ -7,14 +7,15 @@
  * lost, and pending requests reject.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ExecOutcome, ExecRequest, ExecSink, RuntimeEvent } from '../../core/ports';
+import { RuntimeStartError, type ExecOutcome, type ExecRequest, type ExecSink, type RuntimeEvent } from '../../core/ports';
 import { MAX_PROMPT_ANSWER_CHARS } from '../../protocol';
 import { hostEnvironment } from './host-env';
 import type { DaemonToHost, HostBatch, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
 import { runtimeGone } from '../runtime-gone';
 
+/** A request the host did not answer: it died, or did not answer in time. */
 export class HostRequestError extends Error {
-  constructor(message: string, readonly code?: HostError['code'], readonly timedOut = false) {
+  constructor(message: string, readonly timedOut = false) {
     super(message);
   }
 }
@@ -96,7 +97,7 @@ export class HostProcess {
       if (timeoutMs) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new HostRequestError(`the runtime host did not answer ${op} within ${timeoutMs} ms`, undefined, true));
+          reject(new HostRequestError(`the runtime host did not answer ${op} within ${timeoutMs} ms`, true));
         }, timeoutMs);
       }
       this.pending.set(id, entry);
@@ -152,7 +153,7 @@ export class HostProcess {
         this.pending.delete(m.id);
         if (entry.timer) clearTimeout(entry.timer);
         if (m.ok) entry.resolve(m.result);
-        else entry.reject(new HostRequestError(m.error.message, m.error.code));
+        else entry.reject(requestError(m.error));
         return;
       }
       case 'event': {
@@ -201,6 +202,11 @@ export class HostProcess {
     this.sessions.clear();
     safely(() => this.opts.onDeath(this, reason, idle), this.opts.log);
   }
+}
+
+/** A request's error answer: a start failure is a RuntimeStartError again, with its code; anything else a plain Error. */
+function requestError(error: HostError): Error {
+  return error.startFailure ? new RuntimeStartError(error.message, error.startFailure) : new Error(error.message);
 }
 
 function safely(fn: () => void, log: (line: string) => void): void {
