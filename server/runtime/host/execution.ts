@@ -31,8 +31,6 @@ export interface ExecutionHost {
   dispose(reason: string): Promise<void>;
   /** Why the isolate was disposed, when it was. */
   disposedReason(): string | undefined;
-  /** Pending prompt() calls answer null at once. */
-  releasePrompts(): void;
 }
 
 interface StopInfo { status: 'timeout' | 'cancelled' | 'limit_exceeded'; level: 'warn' | 'error'; message: string; limit?: 'maxEvents' | 'maxOutputKb' }
@@ -206,8 +204,7 @@ export class Execution {
     if (this.stopping) return;
     this.stopInfo = { status, level: status === 'cancelled' ? 'warn' : 'error', message, limit };
     this.host.clearTimers();
-    this.host.releasePrompts();
-    this.end();
+    this.end(); // pending prompt() calls and module calls let go (they listen to the signal)
     if (this.host.inFlight() > 0) {
       this.host.terminate();
       this.escalation = setTimeout(() => void this.escalate(status), STOP_GRACE_MS);

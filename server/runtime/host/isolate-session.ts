@@ -75,8 +75,6 @@ export class IsolateSession implements ExecutionHost {
   private queue: Promise<unknown> = Promise.resolve();
   private calls = 0;
   private disposed: string | undefined;
-  /** Pending prompt() answers; released (null) when an execution stops. */
-  readonly prompts = new Set<(value: string | null) => void>();
   private readonly moduleState = new Map<string, unknown>();
   /** The hidden global REPL input reports what it throws to (`_error`); random so session code does not stumble on it. */
   private readonly rememberName = `__vmsRemember_${randomBytes(8).toString('hex')}`;
@@ -205,10 +203,6 @@ export class IsolateSession implements ExecutionHost {
   clearTimers(): void { this.alarm.off(); }
   disposedReason(): string | undefined { return this.disposed; }
 
-  releasePrompts(): void {
-    for (const settle of [...this.prompts]) settle(null);
-  }
-
   terminate(): void {
     if (this.disposed || this.isolate.isDisposed) return;
     try {
@@ -234,7 +228,6 @@ export class IsolateSession implements ExecutionHost {
     if (this.disposed) return;
     this.disposed = reason;
     this.alarm.off();
-    this.releasePrompts();
     if (this.isolate.isDisposed) {
       this.terminator.retire();
     } else {

@@ -19,14 +19,13 @@ import type { SourceMap } from './source-map';
 
 /**
  * What the bridge needs of its session (an IsolateSession): the running
- * execution, where to find source maps, its timer alarm, its pending prompts
- * (released when an execution stops), its enabled modules and packages.
+ * execution, where to find source maps, its timer alarm, how to ask the
+ * client (prompt), its enabled modules and packages.
  */
 export interface BridgedSession {
   readonly current: Execution | undefined;
   readonly sourceMaps: ReadonlyMap<string, SourceMap>;
   readonly alarm: { set(delayMs: number): void; off(): void };
-  readonly prompts: Set<(value: string | null) => void>;
   readonly deps: { prompt(executionId: string, message: string): Promise<string | null> };
   readonly spec: { readonly modules: readonly string[] };
   readonly packages: { load(specifier: string, fromRel: string | null, code: boolean): Promise<PackageAnswer> };
@@ -102,14 +101,9 @@ export function promptReference(session: BridgedSession): ivm.Reference {
   return new ivm.Reference(async (message: unknown): Promise<string | null> => {
     const exec = session.current;
     if (!exec || exec.stopping) return null;
-    return new Promise<string | null>((resolve) => {
-      const settle = (value: string | null) => {
-        session.prompts.delete(settle);
-        resolve(typeof value === 'string' ? value : null);
-      };
-      session.prompts.add(settle);
-      session.deps.prompt(exec.id, String(message)).then(settle, () => settle(null));
-    });
+    // Released (null) as soon as the execution stops or ends, like a module call.
+    const answer = await untilStopped(exec, () => session.deps.prompt(exec.id, String(message)), 'prompt').catch(() => null);
+    return typeof answer === 'string' ? answer : null;
   });
 }
 
