@@ -1,16 +1,15 @@
-import type { DisplayPayload, Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
+import type { Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
 import type { ExecOutcome, StorePort } from './ports';
-
-const utf8 = new TextEncoder();
 
 /**
  * Numbers, persists and pushes the events of one execution. Seq is gapless
  * and starts at 1; an event beyond `maxEvents` is never recorded, whatever
- * the runtime sends (it stops the code itself; this is the second fence).
+ * the runtime sends (it stops the code itself; the seq is this fence's count).
+ * Output bytes are the runtime's count (ExecOutcome.outputBytes): it counts
+ * them anyway to stop code at `maxOutputKb`, so they are not counted again here.
  */
 export class ExecutionRecorder {
   readonly events: Event[] = [];
-  private outputBytes = 0;
   private readonly startedMs = Date.now();
 
   constructor(
@@ -43,7 +42,7 @@ export class ExecutionRecorder {
         wallMs: outcome.wallMs || Date.now() - this.startedMs,
         cpuMs: outcome.cpuMs,
         events: this.events.length,
-        outputBytes: this.outputBytes,
+        outputBytes: outcome.outputBytes ?? 0,
       },
     };
     if (outcome.result) execution.result = outcome.result;
@@ -52,14 +51,10 @@ export class ExecutionRecorder {
     return { ...execution, events: this.events };
   }
 
-  /** Gives the event its seq and counts it; undefined once `maxEvents` are recorded. */
+  /** Gives the event its seq; undefined once `maxEvents` are recorded. */
   private number(event: { type: Event['type']; ts: string; payload: unknown }): Event | undefined {
     if (this.events.length >= this.maxEvents) return undefined;
     const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ts: event.ts, type: event.type, payload: event.payload };
-    if (event.type === 'console') this.outputBytes += utf8.encode((event.payload as { text: string }).text).length;
-    if (event.type === 'display') {
-      for (const value of Object.values((event.payload as DisplayPayload).data)) this.outputBytes += utf8.encode(value).length;
-    }
     this.events.push(full);
     return full;
   }

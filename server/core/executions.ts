@@ -30,9 +30,6 @@ export interface RunResult { execution: ExecutionWithEvents; outcome: ExecOutcom
  * slot while the code runs); everything recorded is flushed before a call returns.
  */
 export class ExecutionService {
-  /** executionId → how a cancel was asked for, for running executions. */
-  private readonly cancels = new Map<string, { by?: 'request' | 'cancel'; sessionId: string; done: Promise<void> }>();
-
   constructor(
     private readonly store: StorePort,
     private readonly runtime: RuntimePort,
@@ -63,11 +60,8 @@ export class ExecutionService {
     const path = request.path === undefined ? undefined : this.checkPath(live, request.path, request.content !== undefined);
     const executionId = this.ids.newId();
     if (ctx.cancellation?.isCancellationRequested) throw new DomainError('REQUEST_CANCELLED', 'request cancelled before it started');
-    const release = await this.live.acquire(live, executionId, request.queue ?? false, ctx.cancellation);
-    let finished!: () => void;
-    const cancelState = { sessionId: live.id, by: undefined as 'request' | 'cancel' | undefined, done: new Promise<void>((r) => { finished = r; }) };
-    this.cancels.set(executionId, cancelState);
-    const onAbort = (): void => { cancelState.by ??= 'request'; this.runtime.cancel(live.id, executionId); };
+    const { running, release } = await this.live.acquire(live, executionId, request.queue ?? false, ctx.cancellation);
+    const onAbort = (): void => { running.cancelledBy ??= 'request'; this.runtime.cancel(live.id, executionId); };
     const cancelling = ctx.cancellation?.onCancellationRequested(onAbort);
     if (ctx.cancellation?.isCancellationRequested) onAbort(); // cancelled while queued for the slot: the listener will not fire
     try {
@@ -81,10 +75,9 @@ export class ExecutionService {
         release();
       }
       await this.store.flush();
-      return { ...result, cancelledBy: result.outcome.status === 'cancelled' ? cancelState.by : undefined };
+      return { ...result, cancelledBy: result.outcome.status === 'cancelled' ? running.cancelledBy : undefined };
     } finally {
-      this.cancels.delete(executionId);
-      finished();
+      running.markRecorded();
     }
   }
 
@@ -122,11 +115,13 @@ export class ExecutionService {
 
   /** executions/cancel: stops a running execution and answers it once it has ended. */
   async cancel(executionId: string): Promise<Execution> {
-    const running = this.cancels.get(executionId);
+    const running = this.live.running(executionId);
     if (running) {
-      running.by ??= 'cancel';
+      running.cancelledBy ??= 'cancel';
       this.runtime.cancel(running.sessionId, executionId);
-      await running.done;
+      await running.recorded;
+    } else {
+      await this.store.flush(); // it may have ended a moment ago: answer what is on disk
     }
     return this.get(executionId);
   }
@@ -153,16 +148,15 @@ export class ExecutionService {
     return { events: this.store.listEvents({ executionId, afterSeq, limit }) };
   }
 
-  runningCount(): number { return this.cancels.size; }
+  runningCount(): number { return this.live.runningCount(); }
 
   /** Waits for what runs in a session to end after asking it to stop (session close, restart). */
   async stopSession(sessionId: string): Promise<void> {
-    const running = [...this.cancels.entries()].filter(([, c]) => c.sessionId === sessionId);
-    for (const [executionId, c] of running) {
-      c.by ??= 'cancel';
-      this.runtime.cancel(sessionId, executionId);
-    }
-    await Promise.all(running.map(([, c]) => c.done));
+    const running = this.live.find(sessionId)?.running;
+    if (!running) return;
+    running.cancelledBy ??= 'cancel';
+    this.runtime.cancel(sessionId, running.executionId);
+    await running.recorded;
   }
 
   private checkPath(live: LiveSession, path: string, supplied: boolean): string {

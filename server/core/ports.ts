@@ -161,6 +161,12 @@ export interface ExecOutcome {
   error?: ExceptionPayload;
   cpuMs: number;
   wallMs: number;
+  /**
+   * Bytes of console text and display data the execution emitted, counted once,
+   * by the runtime as it admits each event against `maxOutputKb`; absent when
+   * the runtime died with the count (its host crashed).
+   */
+  outputBytes?: number;
   /** Set when the session's runtime is gone (memory limit, host death): the core marks it crashed with this text. */
   sessionCrashed?: string;
   /** For limit_exceeded: which limit (`maxEvents` or `maxOutputKb`). */
@@ -171,6 +177,11 @@ export interface ExecOutcome {
   coverage?: LineCoverage;
 }
 
+/**
+ * A session's runtime could not start. The one start-up error: thrown where the
+ * start fails (in the runtime host), carried over IPC as its message and code,
+ * thrown again as itself by the runtime port; the core maps the code.
+ */
 export class RuntimeStartError extends Error {
   constructor(message: string, readonly code: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' = 'STARTUP_FAILED') { super(message); }
 }

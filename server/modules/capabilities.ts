@@ -3,7 +3,7 @@
  * today: an enabled `{kind: 'fs', config: {readOnly: true}}` makes the
  * worktree read-only for the `fs` module and for file databases.
  */
-import type { ModuleContext } from '../runtime/host/modules';
+import type { ModuleContext } from './native-module';
 import { nodeError } from './errors';
 
 export function isReadOnly(ctx: ModuleContext): boolean {

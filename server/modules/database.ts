@@ -14,8 +14,9 @@
  * The connection lives in the session's module state, so it survives from one
  * execution to the next like the session's globals do.
  */
-import type { ModuleContext, NativeModule } from '../runtime/host/modules';
+import type { ModuleContext, NativeModule } from './native-module';
 import { isReadOnly } from './capabilities';
+import { MODULE_FUNCTIONS } from './catalog';
 import { DatabaseClient, closedError } from './database-client';
 import { readDatabaseFile, writeDatabaseFile } from './database-file';
 import { paramsArg, sqlArg } from './database-statements';
@@ -92,7 +93,7 @@ async function configure(ctx: ModuleContext, [file]: unknown[]): Promise<{ path:
 
 export const databaseModule: NativeModule = {
   name: 'database',
-  functions: ['configure', 'query', 'exec', 'close'],
+  functions: MODULE_FUNCTIONS.database,
   async call(ctx, fn, args) {
     switch (fn) {
       case 'configure':

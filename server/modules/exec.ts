@@ -9,7 +9,8 @@
  * grants that; the worktree confinement of `fs` and `database` does not apply.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ModuleContext, NativeModule } from '../runtime/host/modules';
+import type { ModuleContext, NativeModule } from './native-module';
+import { MODULE_FUNCTIONS } from './catalog';
 import { argTypeError, codedError } from './errors';
 import { killGroup, runProcess, type RunResult } from './run-process';
 
@@ -74,7 +75,7 @@ function run(ctx: ModuleContext, [command, args, options]: unknown[]): Promise<R
 
 export const execModule: NativeModule = {
   name: 'exec',
-  functions: ['run'],
+  functions: MODULE_FUNCTIONS.exec,
   call(ctx, fn, args) {
     if (fn !== 'run') return undefined;
     return run(ctx, args);

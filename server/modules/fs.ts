@@ -13,8 +13,9 @@
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
-import type { ModuleContext, NativeModule } from '../runtime/host/modules';
+import type { ModuleContext, NativeModule } from './native-module';
 import { isReadOnly, readOnlyError } from './capabilities';
+import { MODULE_FUNCTIONS, type ModuleFunction } from './catalog';
 import { argTypeError, codedError, fromNodeError, nodeError } from './errors';
 import { anchored, existsAnchored, inParent, listDir, mkdirAnchored } from './fs-anchored';
 import { resolveInWorktree, type ResolvedPath } from './paths';
@@ -154,14 +155,14 @@ async function mkdirSync(ctx: ModuleContext, [dir, options]: unknown[]): Promise
   return undefined;
 }
 
-const FUNCTIONS: Record<string, (ctx: ModuleContext, args: unknown[]) => Promise<unknown>> = {
+const FUNCTIONS: Record<ModuleFunction<'fs'>, (ctx: ModuleContext, args: unknown[]) => Promise<unknown>> = {
   readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync,
 };
 
 export const fsModule: NativeModule = {
   name: 'fs',
-  functions: Object.keys(FUNCTIONS),
+  functions: MODULE_FUNCTIONS.fs,
   call(ctx, fn, args) {
-    return FUNCTIONS[fn](ctx, args);
+    return FUNCTIONS[fn as ModuleFunction<'fs'>](ctx, args);
   },
 };

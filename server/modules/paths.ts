@@ -15,7 +15,7 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../files/inside';
-import type { ModuleContext } from '../runtime/host/modules';
+import type { ModuleContext } from './native-module';
 import { argTypeError, codedError, fromNodeError, invalidPath, nodeError } from './errors';
 
 export interface ResolvedPath {

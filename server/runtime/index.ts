@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { RuntimeStartError, type ExecOutcome, type ExecRequest, type ExecSink, type RuntimePort, type SessionSpec } from '../core/ports';
+import { RuntimeStartError, type RuntimePort, type SessionSpec } from '../core/ports';
 import type { CompletionItem } from '../protocol';
 import { runtimeIdentity } from './engine';
 
@@ -14,6 +14,7 @@ export { engineWarning } from './engine';
 import type { HostSessionSpec } from './messages';
 import { HostPool } from './pool/host-pool';
 import { HostRequestError } from './pool/host-process';
+import { runtimeGone } from './runtime-gone';
 
 export interface RuntimeOptions {
   log?: (line: string) => void;
@@ -71,18 +72,6 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
   });
   pool.warm();
 
-  const gone = async (request: ExecRequest, sink: ExecSink): Promise<ExecOutcome> => {
-    await Promise.resolve(); // the sink is never called from within execute() itself
-    const message = 'The session has no live runtime (it crashed or was closed)';
-    const error = { name: 'Error', message, stack: `Error: ${message}` };
-    try {
-      sink.event({ type: 'exception', ts: new Date().toISOString(), payload: error });
-    } catch {
-      // the sink's problem
-    }
-    return { status: 'error', error, cpuMs: 0, wallMs: 0, sessionCrashed: message };
-  };
-
   return {
     async createSession(spec) {
       let host;
@@ -97,14 +86,16 @@ export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
         pool.release(spec.sessionId);
         // A host that cannot build a session in that time is stuck: end it (its other sessions crash).
         if (err instanceof HostRequestError && err.timedOut) host.kill(`the runtime host stopped responding: ${err.message}`);
-        const code = err instanceof HostRequestError && err.code === 'LIBRARY_NOT_CACHED' ? 'LIBRARY_NOT_CACHED' : 'STARTUP_FAILED';
-        throw new RuntimeStartError(err instanceof Error ? err.message : String(err), code);
+        throw err instanceof RuntimeStartError ? err : new RuntimeStartError(err instanceof Error ? err.message : String(err));
       }
     },
 
     async execute(request, sink) {
       const host = pool.hostOf(request.sessionId);
-      if (!host) return gone(request, sink);
+      if (!host) {
+        await Promise.resolve(); // the sink is never called from within execute() itself
+        return runtimeGone((event) => sink.event(event), 'The session has no live runtime (it crashed or was closed)');
+      }
       const outcome = await host.execute(request, sink);
       if (outcome.sessionCrashed) pool.release(request.sessionId);
       return outcome;

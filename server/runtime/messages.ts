@@ -5,7 +5,7 @@
  * one-way. Only plain data crosses: no isolate objects ever leave a host.
  */
 import type { Capability, CompletionItem, ExceptionPayload, Limits, Resolver, Runtime, ValuePayload } from '../protocol';
-import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../core/ports';
+import type { ExecOutcome, ExecRequest, RuntimeEvent, RuntimeStartError } from '../core/ports';
 
 /** What a host needs to build a session (SessionSpec minus nothing it cannot use). */
 export interface HostSessionSpec {
@@ -45,8 +45,8 @@ export type DaemonToHost =
 /** What one IPC message from a host carries: the messages of one event-loop turn, in order. */
 export type HostBatch = HostToDaemon[];
 
-/** Error answer of a request; `code` marks start failures the core maps to specific protocol errors. */
-export interface HostError { message: string; code?: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' | 'SESSION_NOT_FOUND' }
+/** Error answer of a request; a RuntimeStartError (a session that could not start) travels as its code. */
+export interface HostError { message: string; startFailure?: RuntimeStartError['code'] }
 
 export type HostToDaemon =
   | { type: 'ready'; pid: number }

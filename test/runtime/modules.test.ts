@@ -1,5 +1,5 @@
 /**
- * The native-module hook (host/modules.ts), driven through a host built with
+ * The native-module plumbing (server/modules/registry.ts, host/session-bridge.ts), driven through a host built with
  * a test module (fixtures/module-host.ts): require, ESM import, copying of
  * arguments and results, errors, the execution's abort signal, the
  * after-execution hook.

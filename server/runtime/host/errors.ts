@@ -14,6 +14,11 @@ import type { ExceptionPayload, SourceLocation } from '../../protocol';
 import type { RawException } from '../isolate/bridge';
 import type { SourceMap } from './source-map';
 
+/** An import that resolves outside the worktree (esm.ts): refused before any module code runs. */
+export class ImportRefused extends Error {
+  readonly code = 'INVALID_PATH' as const;
+}
+
 /** Script names that are not worktree files start with `<` (`<repl>`, `<vm-system>`, `<library:x>`). */
 export function isWorktreeFile(name: string): boolean {
   return name !== '' && !name.startsWith('<') && !name.startsWith('node:') && !name.startsWith('/');

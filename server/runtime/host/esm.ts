@@ -21,19 +21,15 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { anchored, inParent, OutsideError } from '../../files/anchored';
 import { isInside } from '../../files/inside';
+import { ImportRefused } from './errors';
 import type { Execution } from './execution';
-import type { IsolateSession } from './isolate-session';
+import type { SourceMap } from './source-map';
 import type { PreparedSource } from './source';
 import { transpile } from './source';
-import { moduleTable } from './modules';
+import { moduleTable } from '../../modules/registry';
 import { isBareSpecifier } from './packages/locate';
 
 const TS = /\.(m|c)?tsx?$/;
-
-/** An import that resolves outside the worktree: refused before any module code runs. */
-export class ImportRefused extends Error {
-  readonly code = 'INVALID_PATH' as const;
-}
 
 async function isFile(p: string): Promise<boolean> {
   try {
@@ -43,6 +39,19 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
+/**
+ * What a module graph needs of its session (an IsolateSession): the isolate
+ * and context to compile and link in, where source maps go, and the session's
+ * one-at-a-time way into the isolate.
+ */
+export interface ModuleSession {
+  readonly isolate: ivm.Isolate;
+  readonly context: ivm.Context;
+  readonly spec: { readonly worktreePath: string; readonly modules: readonly string[] };
+  readonly sourceMaps: Map<string, SourceMap>;
+  call<T>(exec: Execution, fn: () => Promise<T>): Promise<T>;
+}
+
 class ModuleGraph {
   /** Modules by absolute path (or `<module:name>`), each compiled once per execution. */
   private readonly byKey = new Map<string, ivm.Module>();
@@ -50,7 +59,7 @@ class ModuleGraph {
   private readonly links = new Map<ivm.Module, Map<string, ivm.Module>>();
   private rootReal: string | undefined;
 
-  constructor(private readonly session: IsolateSession, private readonly exec: Execution) {}
+  constructor(private readonly session: ModuleSession, private readonly exec: Execution) {}
 
   private get worktree(): string {
     return this.session.spec.worktreePath;
@@ -179,7 +188,7 @@ class ModuleGraph {
 }
 
 /** Evaluates the file as a module graph; answers a reference to a promise that settles when it has run. */
-export async function runModule(session: IsolateSession, exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
+export async function runModule(session: ModuleSession, exec: Execution, source: PreparedSource): Promise<ivm.Reference> {
   const graph = new ModuleGraph(session, exec);
   const worktree = session.spec.worktreePath;
   const abs = path.resolve(worktree, source.filename);

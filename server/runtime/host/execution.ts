@@ -12,8 +12,7 @@
 import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
 import type { ConsoleLevel, DisplayPayload, ExceptionPayload, SourceLocation, ValuePayload, ValueType } from '../../protocol';
 import type { RawException, RawValue } from '../isolate/bridge';
-import { fromCopied, fromRaw, type SourceMaps } from './errors';
-import { ImportRefused } from './esm';
+import { fromCopied, fromRaw, ImportRefused, type SourceMaps } from './errors';
 import { Watchdog, type LimitKind } from './limits';
 import type ivm from './ivm';
 
@@ -32,8 +31,6 @@ export interface ExecutionHost {
   dispose(reason: string): Promise<void>;
   /** Why the isolate was disposed, when it was. */
   disposedReason(): string | undefined;
-  /** Pending prompt() calls answer null at once. */
-  releasePrompts(): void;
 }
 
 interface StopInfo { status: 'timeout' | 'cancelled' | 'limit_exceeded'; level: 'warn' | 'error'; message: string; limit?: 'maxEvents' | 'maxOutputKb' }
@@ -207,8 +204,7 @@ export class Execution {
     if (this.stopping) return;
     this.stopInfo = { status, level: status === 'cancelled' ? 'warn' : 'error', message, limit };
     this.host.clearTimers();
-    this.host.releasePrompts();
-    this.end();
+    this.end(); // pending prompt() calls and module calls let go (they listen to the signal)
     if (this.host.inFlight() > 0) {
       this.host.terminate();
       this.escalation = setTimeout(() => void this.escalate(status), STOP_GRACE_MS);
@@ -245,7 +241,7 @@ export class Execution {
     if (this.escalation) clearTimeout(this.escalation);
     this.host.clearTimers();
     this.end();
-    const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs() };
+    const outcome: ExecOutcome = { status: 'ok', cpuMs: this.watchdog.elapsedCpuMs(), wallMs: this.watchdog.elapsedWallMs(), outputBytes: this.outputBytes };
     if (this.crashed) outcome.sessionCrashed = this.crashed;
     if (this.refused) outcome.refused = this.refused;
     if (this.stopInfo) {

@@ -14,8 +14,9 @@ import ivm from './ivm';
 import { randomBytes } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
 import type { CompletionItem, ValuePayload } from '../../protocol';
-import type { ExecOutcome, ExecRequest, RuntimeEvent } from '../../core/ports';
+import { RuntimeStartError, type ExecOutcome, type ExecRequest, type RuntimeEvent } from '../../core/ports';
 import type { HostSessionSpec, SessionStats } from '../messages';
+import { goneError } from '../runtime-gone';
 import type { CompletionEntry, InstallConfig, SettleResult } from '../isolate/bridge';
 import { INSPECT_STYLE } from './inspect-style';
 import { Execution, Skipped, type ExecutionHost } from './execution';
@@ -24,18 +25,13 @@ import { SourceMap } from './source-map';
 import { COVERAGE_MAX_CHARS, skippedCoverage, startCoverage, takeCoverage, type CoveredSource } from './coverage';
 import { prepareSource, type PreparedSource } from './source';
 import { compileCached } from './script-cache';
-import { getNativeModule, moduleTable, type ModuleContext } from './modules';
+import { getNativeModule, moduleTable } from '../../modules/registry';
+import type { ModuleContext } from '../../modules/native-module';
 import { bridgeCallbacks, moduleReference, packageReference, promptReference } from './session-bridge';
 import { SessionPackages } from './packages/session-packages';
 import { Terminator } from './terminator';
 import { Previewer } from './preview';
 import { runModule } from './esm';
-
-export class StartError extends Error {
-  constructor(message: string, readonly code: 'STARTUP_FAILED' | 'LIBRARY_NOT_CACHED' = 'STARTUP_FAILED') {
-    super(message);
-  }
-}
 
 export interface SessionDeps {
   /** The bootstrap script (strict mode) and a key that changes with its content. */
@@ -79,8 +75,6 @@ export class IsolateSession implements ExecutionHost {
   private queue: Promise<unknown> = Promise.resolve();
   private calls = 0;
   private disposed: string | undefined;
-  /** Pending prompt() answers; released (null) when an execution stops. */
-  readonly prompts = new Set<(value: string | null) => void>();
   private readonly moduleState = new Map<string, unknown>();
   /** The hidden global REPL input reports what it throws to (`_error`); random so session code does not stumble on it. */
   private readonly rememberName = `__vmsRemember_${randomBytes(8).toString('hex')}`;
@@ -117,8 +111,8 @@ export class IsolateSession implements ExecutionHost {
       return session;
     } catch (err) {
       await session.dispose('startup failed', true);
-      if (err instanceof StartError) throw err;
-      throw new StartError(`Session runtime failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof RuntimeStartError) throw err;
+      throw new RuntimeStartError(`Session runtime failed to start: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -156,16 +150,16 @@ export class IsolateSession implements ExecutionHost {
       key = `${st.size}:${st.mtimeMs}`;
       code = readFileSync(lib.file, 'utf8');
     } catch {
-      throw new StartError(`Library ${lib.name}@${lib.version} is not in the local cache (run libraries/install)`, 'LIBRARY_NOT_CACHED');
+      throw new RuntimeStartError(`Library ${lib.name}@${lib.version} is not in the local cache (run libraries/install)`, 'LIBRARY_NOT_CACHED');
     }
     try {
       const script = await compileCached(this.isolate, `lib:${lib.file}`, key, code, `<library:${lib.name}>`);
       await script.run(this.context, { timeout: LIBRARY_TIMEOUT_MS });
     } catch (err) {
-      throw new StartError(`Library ${lib.name}@${lib.version} failed to load: ${err instanceof Error ? err.message : String(err)}`);
+      throw new RuntimeStartError(`Library ${lib.name}@${lib.version} failed to load: ${err instanceof Error ? err.message : String(err)}`);
     }
     const defined = await this.context.eval(`typeof globalThis[${JSON.stringify(lib.global)}] !== 'undefined'`, { timeout: 1000 });
-    if (defined !== true) throw new StartError(`Library ${lib.name}@${lib.version} did not define the global '${lib.global}'`);
+    if (defined !== true) throw new RuntimeStartError(`Library ${lib.name}@${lib.version} did not define the global '${lib.global}'`);
   }
 
   /**
@@ -209,10 +203,6 @@ export class IsolateSession implements ExecutionHost {
   clearTimers(): void { this.alarm.off(); }
   disposedReason(): string | undefined { return this.disposed; }
 
-  releasePrompts(): void {
-    for (const settle of [...this.prompts]) settle(null);
-  }
-
   terminate(): void {
     if (this.disposed || this.isolate.isDisposed) return;
     try {
@@ -238,7 +228,6 @@ export class IsolateSession implements ExecutionHost {
     if (this.disposed) return;
     this.disposed = reason;
     this.alarm.off();
-    this.releasePrompts();
     if (this.isolate.isDisposed) {
       this.terminator.retire();
     } else {
@@ -295,7 +284,7 @@ export class IsolateSession implements ExecutionHost {
         // execution as an error even when a wall or CPU stop was already under
         // way (the stop can be seen first while the heap is still growing).
         outcome.status = 'error';
-        outcome.error = { name: 'Error', message: reason, stack: `Error: ${reason}` };
+        outcome.error = goneError(reason);
         delete outcome.limit;
       }
     }

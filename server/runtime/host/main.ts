@@ -13,12 +13,12 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { RuntimeStartError, type RuntimeEvent } from '../../core/ports';
 import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../messages';
-import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
+import { runtimeGone } from '../runtime-gone';
+import { IsolateSession, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
 import { SpareSessions } from './spare-sessions';
-// fs, database, exec: registered into host/modules.ts (they run here, next to the isolates, never in the daemon)
-import '../../modules/register';
 
 const outbox = new Outbox({
   get connected() { return process.connected; },
@@ -67,7 +67,7 @@ const spares = new SpareSessions((spec) => IsolateSession.create(spec, deps));
 
 const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params']) => Promise<HostRequests[K]['result']> } = {
   async create({ spec }) {
-    if (sessions.has(spec.sessionId)) throw new StartError(`Session ${spec.sessionId} already has a runtime`);
+    if (sessions.has(spec.sessionId)) throw new RuntimeStartError(`Session ${spec.sessionId} already has a runtime`);
     const s = (await spares.take(spec)) ?? await IsolateSession.create(spec, deps);
     sessions.set(spec.sessionId, s);
     spares.replenish(spec);
@@ -75,11 +75,9 @@ const handlers: { [K in keyof HostRequests]: (params: HostRequests[K]['params'])
   },
   async execute({ request }) {
     const s = sessions.get(request.sessionId);
-    if (!s || s.isDisposed) {
-      const message = `The session's runtime is gone`;
-      return { status: 'error', cpuMs: 0, wallMs: 0, sessionCrashed: message, error: { name: 'Error', message, stack: `Error: ${message}` } };
-    }
-    const outcome = await s.execute(request, (event) => send({ type: 'event', executionId: request.executionId, event }));
+    const emit = (event: RuntimeEvent) => send({ type: 'event', executionId: request.executionId, event });
+    if (!s || s.isDisposed) return runtimeGone(emit, `The session's runtime is gone`);
+    const outcome = await s.execute(request, emit);
     if (outcome.sessionCrashed) sessions.delete(request.sessionId);
     return outcome;
   },
@@ -117,8 +115,7 @@ process.on('message', (raw: DaemonToHost) => {
         },
         (err: unknown) => {
           const error: HostError = { message: err instanceof Error ? err.message : String(err) };
-          const code = (err as { code?: unknown })?.code;
-          if (code === 'STARTUP_FAILED' || code === 'LIBRARY_NOT_CACHED' || code === 'SESSION_NOT_FOUND') error.code = code;
+          if (err instanceof RuntimeStartError) error.startFailure = err.code;
           send({ type: 'response', id: raw.id, ok: false, error });
         },
       );

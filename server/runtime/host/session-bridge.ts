@@ -10,9 +10,27 @@
 import ivm from './ivm';
 import type { RawException, RawValue } from '../isolate/bridge';
 import { isWorktreeFile } from './errors';
-import { getNativeModule } from './modules';
-import type { IsolateSession } from './isolate-session';
+import type { ModuleContext } from '../../modules/native-module';
+import { getNativeModule } from '../../modules/registry';
+import type { Execution } from './execution';
+import type { PackageAnswer } from '../isolate/packages';
 import { PackageError } from './packages/session-packages';
+import type { SourceMap } from './source-map';
+
+/**
+ * What the bridge needs of its session (an IsolateSession): the running
+ * execution, where to find source maps, its timer alarm, how to ask the
+ * client (prompt), its enabled modules and packages.
+ */
+export interface BridgedSession {
+  readonly current: Execution | undefined;
+  readonly sourceMaps: ReadonlyMap<string, SourceMap>;
+  readonly alarm: { set(delayMs: number): void; off(): void };
+  readonly deps: { prompt(executionId: string, message: string): Promise<string | null> };
+  readonly spec: { readonly modules: readonly string[] };
+  readonly packages: { load(specifier: string, fromRel: string | null, code: boolean): Promise<PackageAnswer> };
+  moduleContext(exec: Execution): ModuleContext;
+}
 
 const STANDARD: Record<string, ErrorConstructor> = { Error, RangeError, TypeError, SyntaxError, ReferenceError, EvalError, URIError };
 
@@ -29,7 +47,7 @@ function cleanError(name: string, message: string): Error {
   return err;
 }
 
-export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Callback> {
+export function bridgeCallbacks(session: BridgedSession): Record<string, ivm.Callback> {
   return {
     emit: new ivm.Callback((level: unknown, text: unknown, path: unknown, line: unknown, column: unknown) => {
       try {
@@ -79,18 +97,13 @@ export function bridgeCallbacks(session: IsolateSession): Record<string, ivm.Cal
 }
 
 /** `prompt(message)`: answered by the client through the daemon, or null when the execution is stopping. */
-export function promptReference(session: IsolateSession): ivm.Reference {
+export function promptReference(session: BridgedSession): ivm.Reference {
   return new ivm.Reference(async (message: unknown): Promise<string | null> => {
     const exec = session.current;
     if (!exec || exec.stopping) return null;
-    return new Promise<string | null>((resolve) => {
-      const settle = (value: string | null) => {
-        session.prompts.delete(settle);
-        resolve(typeof value === 'string' ? value : null);
-      };
-      session.prompts.add(settle);
-      session.deps.prompt(exec.id, String(message)).then(settle, () => settle(null));
-    });
+    // Released (null) as soon as the execution stops or ends, like a module call.
+    const answer = await untilStopped(exec, () => session.deps.prompt(exec.id, String(message)), 'prompt').catch(() => null);
+    return typeof answer === 'string' ? answer : null;
   });
 }
 
@@ -99,7 +112,7 @@ export function promptReference(session: IsolateSession): ivm.Reference {
  * the isolate must not stay blocked in a host call (disposing an isolate
  * blocked there was seen to hang the host).
  */
-async function untilStopped<T>(exec: NonNullable<IsolateSession['current']>, work: () => T | Promise<T>, what: string): Promise<T> {
+async function untilStopped<T>(exec: Execution, work: () => T | Promise<T>, what: string): Promise<T> {
   let onAbort: (() => void) | undefined;
   const abandoned = new Promise<never>((_, reject) => {
     onAbort = () => reject(cleanError('Error', `The execution was stopped during a ${what}`));
@@ -114,7 +127,7 @@ async function untilStopped<T>(exec: NonNullable<IsolateSession['current']>, wor
 }
 
 /** A native module function call (see modules.ts). */
-export function moduleReference(session: IsolateSession): ivm.Reference {
+export function moduleReference(session: BridgedSession): ivm.Reference {
   return new ivm.Reference(async (name: unknown, fn: unknown, args: unknown): Promise<unknown> => {
     const exec = session.current;
     if (!exec || exec.stopping) throw cleanError('Error', 'The execution is stopping');
@@ -133,7 +146,7 @@ export function moduleReference(session: IsolateSession): ivm.Reference {
 }
 
 /** An npm package for `require`/`import` (see packages/session-packages.ts): `load` answers its id (and its bundle the first time), `code` always the bundle. */
-export function packageReference(session: IsolateSession): ivm.Reference {
+export function packageReference(session: BridgedSession): ivm.Reference {
   return new ivm.Reference(async (op: unknown, specifier: unknown, fromRel: unknown): Promise<unknown> => {
     const exec = session.current;
     if (!exec || exec.stopping) throw cleanError('Error', 'The execution is stopping');

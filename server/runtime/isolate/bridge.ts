@@ -38,7 +38,7 @@ export interface HostBridge {
 export interface InstallConfig {
   /** `runtime.console`: false makes console a no-op. */
   console: boolean;
-  /** Enabled native modules and their function names (see host/modules.ts). */
+  /** Enabled native modules and their function names (see server/modules/registry.ts). */
   modules: Record<string, string[]>;
   /** Catalog libraries by package name → the global they define: `require('lodash')` answers `_`. */
   libraryGlobals: Record<string, string>;

@@ -7,13 +7,15 @@
  * lost, and pending requests reject.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ExecOutcome, ExecRequest, ExecSink } from '../../core/ports';
+import { RuntimeStartError, type ExecOutcome, type ExecRequest, type ExecSink, type RuntimeEvent } from '../../core/ports';
 import { MAX_PROMPT_ANSWER_CHARS } from '../../protocol';
 import { hostEnvironment } from './host-env';
 import type { DaemonToHost, HostBatch, HostError, HostOp, HostRequests, HostToDaemon } from '../messages';
+import { runtimeGone } from '../runtime-gone';
 
+/** A request the host did not answer: it died, or did not answer in time. */
 export class HostRequestError extends Error {
-  constructor(message: string, readonly code?: HostError['code'], readonly timedOut = false) {
+  constructor(message: string, readonly timedOut = false) {
     super(message);
   }
 }
@@ -95,7 +97,7 @@ export class HostProcess {
       if (timeoutMs) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new HostRequestError(`the runtime host did not answer ${op} within ${timeoutMs} ms`, undefined, true));
+          reject(new HostRequestError(`the runtime host did not answer ${op} within ${timeoutMs} ms`, true));
         }, timeoutMs);
       }
       this.pending.set(id, entry);
@@ -139,10 +141,8 @@ export class HostProcess {
   /** The outcome of an execution whose host died under it; its closing event is emitted here. */
   private crashOutcome(executionId: string, reason: string): ExecOutcome {
     const run = this.running.get(executionId);
-    const error = { name: 'Error', message: `The session's runtime crashed: ${reason}`, stack: `Error: The session's runtime crashed: ${reason}` };
-    if (run) safely(() => run.sink.event({ type: 'exception', ts: new Date().toISOString(), payload: error }), this.opts.log);
-    const wallMs = run ? Math.round(performance.now() - run.started) : 0;
-    return { status: 'error', error, cpuMs: 0, wallMs, sessionCrashed: reason };
+    const emit = (event: RuntimeEvent) => { if (run) safely(() => run.sink.event(event), this.opts.log); };
+    return runtimeGone(emit, `The session's runtime crashed: ${reason}`, { reason, wallMs: run ? Math.round(performance.now() - run.started) : 0 });
   }
 
   private onMessage(m: HostToDaemon): void {
@@ -153,7 +153,7 @@ export class HostProcess {
         this.pending.delete(m.id);
         if (entry.timer) clearTimeout(entry.timer);
         if (m.ok) entry.resolve(m.result);
-        else entry.reject(new HostRequestError(m.error.message, m.error.code));
+        else entry.reject(requestError(m.error));
         return;
       }
       case 'event': {
@@ -202,6 +202,11 @@ export class HostProcess {
     this.sessions.clear();
     safely(() => this.opts.onDeath(this, reason, idle), this.opts.log);
   }
+}
+
+/** A request's error answer: a start failure is a RuntimeStartError again, with its code; anything else a plain Error. */
+function requestError(error: HostError): Error {
+  return error.startFailure ? new RuntimeStartError(error.message, error.startFailure) : new Error(error.message);
 }
 
 function safely(fn: () => void, log: (line: string) => void): void {

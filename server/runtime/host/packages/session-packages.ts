@@ -11,7 +11,7 @@ import path from 'node:path';
 import { isInside } from '../../../files/inside';
 import type { PackageAnswer } from '../../isolate/packages';
 import type { HostSessionSpec } from '../../messages';
-import { moduleTable } from '../modules';
+import { moduleTable } from '../../../modules/registry';
 import { SourceMap } from '../source-map';
 import { bundlePackage } from './bundle';
 import { bundleKey, cachedBundle, storeBundle, type BundleEntry } from './bundle-cache';

@@ -1,16 +1,16 @@
 /**
- * Native modules (`require('fs')`, `database`, `exec`) as the runtime host
- * sees them: a registry the module code plugs into. Nothing here knows what
- * the modules do; server/modules implements and registers them.
+ * What a native module (`require('fs')`, `database`, `exec`) is to the
+ * runtime host that runs it, and what it gets for each call.
  *
  * How a call flows: session code calls `require('fs').readFileSync('a.txt')`;
  * the bootstrap turns that into a synchronous call from the isolate (the
  * isolate blocks, the host's event loop does not) to the session's module
- * reference (session-bridge.ts), which finds the module and calls `call(ctx, 'readFileSync', ['a.txt'])` with copied
+ * reference (runtime/host/session-bridge.ts), which finds the module in
+ * registry.ts and calls `call(ctx, 'readFileSync', ['a.txt'])` with copied
  * arguments. The result (plain data, Uint8Array allowed) is copied back; a
  * thrown Error is rethrown inside the session with the same name and message.
  */
-import type { Capability, Limits } from '../../protocol';
+import type { Capability, Limits } from '../protocol';
 
 export interface ModuleContext {
   sessionId: string;
@@ -29,35 +29,11 @@ export interface ModuleContext {
 export interface NativeModule {
   name: string;
   /** Function names `require(name)` exposes. */
-  functions: string[];
+  functions: readonly string[];
   /** One call; may return a promise (the session waits for it). */
   call(ctx: ModuleContext, fn: string, args: unknown[]): unknown;
   /** After each execution (e.g. save file databases). */
   onExecutionEnd?(ctx: ModuleContext): void | Promise<void>;
   /** When the session closes or dies. */
   dispose?(ctx: ModuleContext): void | Promise<void>;
-}
-
-/**
- * The modules this runtime offers, registered at host start by
- * server/modules/register.ts (imported for that by host/main.ts).
- */
-const NATIVE_MODULES = new Map<string, NativeModule>();
-
-export function registerNativeModule(module: NativeModule): void {
-  NATIVE_MODULES.set(module.name, module);
-}
-
-export function getNativeModule(name: string): NativeModule | undefined {
-  return NATIVE_MODULES.get(name);
-}
-
-/** The enabled modules that have an implementation, with their function names (handed to the bootstrap). */
-export function moduleTable(enabled: string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const name of enabled) {
-    const m = NATIVE_MODULES.get(name);
-    if (m) out[name] = [...m.functions];
-  }
-  return out;
 }
