@@ -1,5 +1,5 @@
-import type { DisplayPayload, Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
-import type { ExecOutcome, StorePort } from './ports';
+import type { Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
+import type { ExecOutcome, RuntimeEvent, StorePort, UnnumberedEvent } from './ports';
 
 const utf8 = new TextEncoder();
 
@@ -27,7 +27,7 @@ export class ExecutionRecorder {
     if (first) this.pushSafely(first);
   }
 
-  record(event: { type: Event['type']; ts: string; payload: unknown }): void {
+  record(event: RuntimeEvent): void {
     const full = this.number(event);
     if (!full) return;
     this.store.appendEvents([full]);
@@ -53,12 +53,12 @@ export class ExecutionRecorder {
   }
 
   /** Gives the event its seq and counts it; undefined once `maxEvents` are recorded. */
-  private number(event: { type: Event['type']; ts: string; payload: unknown }): Event | undefined {
+  private number(event: UnnumberedEvent): Event | undefined {
     if (this.events.length >= this.maxEvents) return undefined;
-    const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ts: event.ts, type: event.type, payload: event.payload };
-    if (event.type === 'console') this.outputBytes += utf8.encode((event.payload as { text: string }).text).length;
+    const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ...event };
+    if (event.type === 'console') this.outputBytes += utf8.encode(event.payload.text).length;
     if (event.type === 'display') {
-      for (const value of Object.values((event.payload as DisplayPayload).data)) this.outputBytes += utf8.encode(value).length;
+      for (const value of Object.values(event.payload.data)) this.outputBytes += utf8.encode(value).length;
     }
     this.events.push(full);
     return full;
