@@ -4,7 +4,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { Readable, Writable } from 'node:stream';
 import {
-  ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
+  ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, WorkDoneProgress, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
   type ResultOf,
 } from '../protocol';
 import { toResponseError, wireError } from './error-mapper';
@@ -56,7 +56,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
     ownSession: (sessionId) => { owned.add(sessionId); },
     didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
     didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
-    progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
+    progress: (token, value) => void connection.sendProgress(WorkDoneProgress, token, value).catch(() => undefined),
   };
   const askClient = (executionId: string, message: string): Promise<string | null> => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
     .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null);

@@ -1,3 +1,4 @@
+import type { ProgressToken } from 'vscode-jsonrpc';
 import type * as z from 'zod';
 import * as P from '../protocol';
 import type { Core } from '../core/create-core';
@@ -11,8 +12,8 @@ export interface RequestContext extends CallContext {
   ownSession?(sessionId: string): void;
   /** Sends watch/didEnd to the client that started the watch. */
   didEnd?(watchId: string, reason: string): void;
-  /** Reports `$/progress` for a client-supplied workDoneToken. */
-  progress?(token: string | number, value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number }): void;
+  /** Reports work-done `$/progress` for a client-supplied workDoneToken. */
+  progress?(token: ProgressToken, value: P.WorkDoneProgressValue): void;
 }
 
 export interface Route {
