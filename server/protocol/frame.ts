@@ -27,7 +27,7 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** A frame header longer than this (no blank line yet) is not LSP framing. */
 export const MAX_FRAME_HEADER_BYTES = 8 * 1024;
 
-/** A frame the decoder refused: its header announced `length` bytes, more than the maximum; its body is skipped as it streams by. */
+/** A frame the decoder refused: its header announced `refused` bytes, more than the maximum; its body is skipped as it streams by. */
 export interface RefusedFrame { refused: number }
 
 /** The byte stream is not LSP framing (a header without an end or without Content-Length): nothing more can be read from it. */
@@ -39,7 +39,7 @@ const CR = 13;
 const LF = 10;
 /** The header line that counts, matched line by line (`X-Content-Length` is not it). */
 const CONTENT_LENGTH = /^content-length:[ \t]*(\d+)[ \t]*$/im;
-const ascii = new TextDecoder('utf-8');
+const headerText = new TextDecoder('utf-8');
 
 /**
  * Splits a byte stream into frame bodies, however the bytes are cut: the one
@@ -101,7 +101,7 @@ export class FrameDecoder {
       return chunk.length;
     }
     this.header = new Uint8Array(0);
-    const text = ascii.decode(window.subarray(0, end));
+    const text = headerText.decode(window.subarray(0, end));
     const match = CONTENT_LENGTH.exec(text);
     if (!match) throw new FramingError(`a frame header without Content-Length: ${JSON.stringify(text.slice(0, 200))}: not LSP framing`);
     const length = Number(match[1]);
