@@ -2,7 +2,7 @@
  * An execution's events as a terminal user expects them. Zod-free: the fast
  * path (cli/fast) imports this.
  */
-import type { ConsolePayload, DisplayPayload, Event, ExceptionPayload, SystemPayload, ValuePayload } from '../server/protocol';
+import type { Event, ValuePayload } from '../server/protocol';
 import { paintFor, type Paint } from './format/color';
 
 export interface Out { stdout(text: string): void; stderr(text: string): void }
@@ -33,31 +33,31 @@ export function renderEvent(event: Event, out: Out, options: RenderOptions = {})
   const e = options.errPaint ?? plain;
   switch (event.type) {
     case 'console': {
-      const p = event.payload as ConsolePayload;
+      const p = event.payload;
       if (p.level === 'warn') out.stderr(`${e.yellow(p.text)}\n`);
       else if (p.level === 'error') out.stderr(`${e.red(p.text)}\n`);
       else out.stdout(`${p.level === 'debug' ? o.dim(p.text) : p.text}\n`);
       return;
     }
     case 'value': {
-      const p = event.payload as ValuePayload;
+      const p = event.payload;
       if (p.type !== 'undefined') out.stdout(`${colorValue(o, p)}\n`);
       else if (options.showUndefined) out.stdout(`${o.dim('undefined')}\n`);
       return;
     }
     case 'exception': {
-      const p = event.payload as ExceptionPayload;
+      const p = event.payload;
       out.stderr(`${e.red(`${p.name}: ${p.message}`)}\n`);
       if (p.location) out.stderr(`${e.dim(`    at ${p.location.path}:${p.location.line}:${p.location.column}`)}\n`);
       return;
     }
     case 'system': {
-      const p = event.payload as SystemPayload;
+      const p = event.payload;
       out.stderr(`${e.yellow(`[vm-system] ${p.message}`)}\n`);
       return;
     }
     case 'display': {
-      const p = event.payload as DisplayPayload;
+      const p = event.payload;
       out.stdout(`${p.data['text/plain'] ?? ''}\n`);
       return;
     }

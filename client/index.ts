@@ -163,7 +163,7 @@ async function start(connection: MessageConnection, via: VmSystemClient['via'], 
     return closing ? sent : Promise.race([sent, lost]);
   };
   const init: Omit<InitializeParams, 'clientInfo'> = options.initialize ?? {};
-  const declared = (init.capabilities as { vmSystem?: { prompt?: boolean } } | undefined)?.vmSystem;
+  const declared = init.capabilities?.vmSystem;
   const vmSystem = { ...declared, ...(options.onPrompt ? { prompt: true } : {}) };
   const server = await request(Initialize, {
     processId: process.pid,

@@ -90,23 +90,20 @@ export class DaemonClient implements vscode.Disposable {
     return (await this.starting) !== undefined;
   }
 
-  // The contract's message types come from the root vscode-jsonrpc, the client
-  // bundles its own copy (vscode-languageserver-protocol pins another
-  // version); a type object of one copy is not understood by the other
-  // (parameter-structure identity), so only its method name crosses over.
-  // Params and results stay typed by the contract's RequestType generics.
+  // The contract's typed requests go through as they are: the client and the contract share the one
+  // vscode-jsonrpc of the tree (package.json `overrides`), so its parameter-structure identity holds.
 
   async request<P, R>(type: RequestType<P, R, ErrorData>, params: P, token?: vscode.CancellationToken): Promise<R> {
     if (!(await this.start()) || !this.client) throw new DaemonUnavailableError();
-    return (token ? this.client.sendRequest(type.method, params, token) : this.client.sendRequest(type.method, params)) as Promise<R>;
+    return token ? this.client.sendRequest(type, params, token) : this.client.sendRequest(type, params);
   }
 
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
-    this.register((c) => c.onNotification(type.method, handler as (params: unknown) => void));
+    this.register((c) => c.onNotification(type, handler));
   }
 
   onRequest<P, R>(type: RequestType<P, R, ErrorData>, handler: (params: P, token: vscode.CancellationToken) => Promise<R>): void {
-    this.register((c) => c.onRequest(type.method, handler as (params: unknown, token: vscode.CancellationToken) => Promise<R>));
+    this.register((c) => c.onRequest(type, handler));
   }
 
   /** Stops the daemon (shutdown + exit); the next request starts a new one. */

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Run, RunSink } from './execution-hub';
-import { parseStack, toPosition, typed, worktreeFrames } from './format';
+import { parseStack, toPosition, worktreeFrames } from './format';
 
 export class DiagnosticsSink implements RunSink, vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('vmSystem');
@@ -21,8 +21,7 @@ export class DiagnosticsSink implements RunSink, vscode.Disposable {
     for (const uri of this.owned.get(key) ?? []) this.collection.delete(uri);
     this.owned.delete(key);
     const byFile = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
-    for (const event of run.events) {
-      const e = typed(event);
+    for (const e of run.events) {
       if (e.type !== 'exception') continue;
       const loc = e.payload.location;
       const rel = loc?.path ?? meta.path;

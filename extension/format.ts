@@ -4,16 +4,9 @@
  * it is unit-tested with node's test runner.
  */
 import type {
-  ConsolePayload, Event, EventPayloads, EventType, ExceptionPayload, Execution, ExecutionKind,
+  ConsolePayload, Event, ExceptionPayload, Execution, ExecutionKind,
   ExecutionStatus, InputEchoPayload, SourceLocation, SystemPayload, ValuePayload,
 } from '../server/protocol';
-
-/** An event whose payload is typed by its `type`. */
-export type TypedEvent = { [K in EventType]: Omit<Event, 'type' | 'payload'> & { type: K; payload: EventPayloads[K] } }[EventType];
-
-export function typed(event: Event): TypedEvent {
-  return event as TypedEvent;
-}
 
 export type LineLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'input' | 'value' | 'system';
 
@@ -24,13 +17,12 @@ export interface Line {
 
 /** Text lines of one event, as the `VM System` output channel shows them. */
 export function eventLines(event: Event, kind: ExecutionKind): Line[] {
-  const e = typed(event);
-  switch (e.type) {
-    case 'input_echo': return inputLines(e.payload, kind);
-    case 'console': return consoleLines(e.payload);
-    case 'value': return valueLines(e.payload, kind);
-    case 'exception': return [{ text: exceptionText(e.payload), level: 'error' }];
-    case 'system': return [systemLine(e.payload)];
+  switch (event.type) {
+    case 'input_echo': return inputLines(event.payload, kind);
+    case 'console': return consoleLines(event.payload);
+    case 'value': return valueLines(event.payload, kind);
+    case 'exception': return [{ text: exceptionText(event.payload), level: 'error' }];
+    case 'system': return [systemLine(event.payload)];
     default: return [];
   }
 }
@@ -136,8 +128,7 @@ export function inlineAnnotations(events: readonly Event[], target: AnnotationTa
     if (!prev) byLine.set(key, a);
     else if (!prev.text.endsWith('…')) prev.text = oneLine(`${prev.text} · ${a.text}`, max);
   };
-  for (const event of events) {
-    const e = typed(event);
+  for (const e of events) {
     if (e.type === 'console' && e.payload.location) {
       add({ path: e.payload.location.path, line: toPosition(e.payload.location).line, kind: 'console', text: oneLine(e.payload.text, max) });
     } else if (e.type === 'value' && e.payload.type !== 'undefined') {

@@ -10,7 +10,7 @@ import { LibrariesInstall, SessionsGet, TemplatesAddLibrary } from '../server/pr
 import type { DaemonClient } from './daemon-client';
 import { describeError } from './errors';
 import type { Run, RunSink } from './execution-hub';
-import { missingPackageOf, typed } from './format';
+import { missingPackageOf } from './format';
 
 export class MissingPackageSink implements RunSink {
   private readonly asked = new Set<string>();
@@ -18,7 +18,7 @@ export class MissingPackageSink implements RunSink {
   constructor(private readonly daemon: DaemonClient) {}
 
   end(run: Run): void {
-    const exceptions = run.events.map(typed).flatMap((e) => (e.type === 'exception' ? [e.payload] : []));
+    const exceptions = run.events.flatMap((e) => (e.type === 'exception' ? [e.payload] : []));
     const name = exceptions.map(missingPackageOf).find((n) => n !== undefined);
     if (!name) return;
     const key = `${run.meta.sessionId}|${name}`;

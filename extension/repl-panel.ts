@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { reportError } from './errors';
 import type { Run, RunSink } from './execution-hub';
-import { eventLines, exceptionText, footerLine, parseStack, typed, worktreeFrames } from './format';
+import { eventLines, exceptionText, footerLine, parseStack, worktreeFrames } from './format';
 import { filterItems, wordAt } from './completion';
 import { InputHistory } from './history';
 import { makeNonce, replHtml } from './repl-webview/html';
@@ -86,16 +86,15 @@ export class ReplPanel implements RunSink, vscode.Disposable {
   }
 
   event(run: Run, event: Event): void {
-    const e = typed(event);
-    if (e.type === 'value' && (run.meta.kind === 'repl' || e.payload.type !== 'undefined')) {
-      this.send(run, { type: 'value', id: run.id, tree: valueTree(e.payload) });
-    } else if (e.type === 'exception') {
-      const [title, ...rest] = parseStack(exceptionText(e.payload));
+    if (event.type === 'value' && (run.meta.kind === 'repl' || event.payload.type !== 'undefined')) {
+      this.send(run, { type: 'value', id: run.id, tree: valueTree(event.payload) });
+    } else if (event.type === 'exception') {
+      const [title, ...rest] = parseStack(exceptionText(event.payload));
       const root = vscode.Uri.parse(run.meta.folder).fsPath;
-      this.send(run, { type: 'exception', id: run.id, title: title?.text ?? e.payload.name, stack: worktreeFrames(rest, root) });
-    } else if (e.type === 'display') {
-      this.display(run, e.payload.data);
-    } else if (!(e.type === 'input_echo' && run.meta.origin !== 'repl')) {
+      this.send(run, { type: 'exception', id: run.id, title: title?.text ?? event.payload.name, stack: worktreeFrames(rest, root) });
+    } else if (event.type === 'display') {
+      this.display(run, event.payload.data);
+    } else if (!(event.type === 'input_echo' && run.meta.origin !== 'repl')) {
       for (const line of eventLines(event, run.meta.kind)) this.send(run, { type: 'line', id: run.id, level: line.level, text: line.text });
     }
   }

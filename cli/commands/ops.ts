@@ -1,6 +1,6 @@
 /** `vm-system ops …` and `vm-system libs …`. */
 import type { Command } from 'commander';
-import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRetention, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary } from '../../server/protocol';
+import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRetention, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary, WorkDoneProgress } from '../../server/protocol';
 import { stderrPaint } from '../format/color';
 import { compactBlock, healthBlock, retentionBlock, runtimeSummaryBlock } from '../format/ops';
 import { installedTable, libraryListTable, libraryRows, names } from '../format/templates';
@@ -67,10 +67,9 @@ export function registerLibs(program: Command): void {
       const token = `cli-${process.pid}`;
       if (!k.json && process.stderr.isTTY) {
         const paint = stderrPaint();
-        k.client.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string; message?: string; percentage?: number } }) => {
-          if (p.token !== token) return;
-          if (p.value.kind === 'report') process.stderr.write(`\r\u001b[K${paint.dim(`${p.value.percentage ?? 0}% ${p.value.message ?? ''}`)}`);
-          if (p.value.kind === 'end') process.stderr.write('\r\u001b[K');
+        k.client.connection.onProgress(WorkDoneProgress, token, (value) => {
+          if (value.kind === 'report') process.stderr.write(`\r\u001b[K${paint.dim(`${value.percentage ?? 0}% ${value.message ?? ''}`)}`);
+          if (value.kind === 'end') process.stderr.write('\r\u001b[K');
         });
       }
       const result = await k.call(LibrariesInstall, { names: specs.length ? specs : undefined, workDoneToken: token });

@@ -1,36 +1,30 @@
 /**
- * LSP base framing (`Content-Length: N\r\n\r\n` + JSON body) without a
- * JSON-RPC library: used by the fast path and by `vm-system rpc`, which pass
- * messages through as they are. Encoding is the contract's (server/protocol/frame.ts).
+ * The daemon's messages out of a socket's bytes, without a JSON-RPC library:
+ * for the fast path and `vm-system rpc`, which pass messages through as they
+ * are. Framing is the contract's codec (server/protocol/frame.ts); this only
+ * adds what a client of our daemon may insist on: every body a JSON object.
  */
-import { MAX_FRAME_BYTES, MAX_FRAME_HEADER_BYTES } from '../../server/protocol/frame';
+import { FrameDecoder, refusedMessage } from '../../server/protocol/frame';
 
 export { encodeFrame } from '../../server/protocol/frame';
 
-/** Splits a byte stream into message bodies; undecodable bodies, and frames above MAX_FRAME_BYTES before they are buffered, throw. */
-export class FrameDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+const utf8 = new TextDecoder('utf-8');
 
-  push(chunk: Buffer): Array<Record<string, unknown>> {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const messages: Array<Record<string, unknown>> = [];
-    for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) {
-        if (this.buffer.length > MAX_FRAME_HEADER_BYTES) throw new Error('bad frame from the daemon: a header without an end');
-        break;
+/** Splits a byte stream into messages; broken framing, a frame above MAX_FRAME_BYTES (before it is buffered) and a body that is not a JSON object throw. */
+export class MessageDecoder {
+  private readonly frames = new FrameDecoder();
+
+  push(chunk: Uint8Array): Array<Record<string, unknown>> {
+    return this.frames.push(chunk).map((frame) => {
+      if (!(frame instanceof Uint8Array)) throw new Error(`${refusedMessage(frame)} from the daemon`);
+      let value: unknown;
+      try {
+        value = JSON.parse(utf8.decode(frame));
+      } catch (error) {
+        throw new Error(`a message from the daemon is not JSON: ${(error as Error).message}`);
       }
-      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
-      const match = /content-length:\s*(\d+)/i.exec(header);
-      if (!match) throw new Error(`bad frame header from the daemon: ${JSON.stringify(header)}`);
-      const length = Number(match[1]);
-      if (length > MAX_FRAME_BYTES) throw new Error(`a frame of ${length} bytes from the daemon exceeds the maximum frame size of ${MAX_FRAME_BYTES} bytes`);
-      const start = headerEnd + 4;
-      if (this.buffer.length < start + length) break;
-      const body = this.buffer.subarray(start, start + length).toString('utf8');
-      this.buffer = this.buffer.subarray(start + length);
-      messages.push(JSON.parse(body) as Record<string, unknown>);
-    }
-    return messages;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`a message from the daemon is not a JSON object: ${JSON.stringify(value).slice(0, 100)}`);
+      return value as Record<string, unknown>;
+    });
   }
 }

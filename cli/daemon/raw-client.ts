@@ -4,7 +4,7 @@
  * RpcError, which carries the contract's string code in `data.code`.
  */
 import type net from 'node:net';
-import { encodeFrame, FrameDecoder } from './frames';
+import { encodeFrame, MessageDecoder } from './frames';
 
 export class RpcError extends Error {
   constructor(readonly code: number, message: string, readonly data?: { code?: string; details?: Record<string, unknown> }) { super(message); }
@@ -18,23 +18,21 @@ type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 export class RawClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new MessageDecoder();
   private notificationHandler: (method: string, params: unknown) => void = () => undefined;
   readonly closed: Promise<void>;
 
   constructor(private readonly socket: net.Socket) {
     let broken: string | undefined;
     socket.on('data', (chunk: Buffer) => {
-      let messages;
       try {
-        messages = this.decoder.push(chunk);
+        for (const message of this.decoder.push(chunk)) this.dispatch(message);
       } catch (error) {
-        // Bad framing or a frame too large: nothing more can be read from this connection.
+        // Bad framing, a frame too large, a body that is not a message, or one its handler could not take:
+        // nothing more can be trusted from this connection. Pending requests fail with the reason.
         broken = (error as Error).message;
         socket.destroy();
-        return;
       }
-      for (const message of messages) this.dispatch(message);
     });
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) => socket.once('close', () => {

@@ -42,17 +42,17 @@ export function eventTable(events: Event[], paint: Paint): string {
 }
 
 function eventText(ev: Event, paint: Paint): string {
-  const p = ev.payload as Record<string, unknown>;
   switch (ev.type) {
-    case 'input_echo': return oneLine(typeof p.text === 'string' ? p.text : `${String(p.path)} ${JSON.stringify(p.args ?? {})}`, 80);
-    case 'console': return `${paint.dim(String(p.level))} ${oneLine(String(p.text), 80)}`;
-    case 'value': return `${oneLine(String(p.preview), 80)} ${paint.dim(`(${String(p.type)})`)}`;
-    case 'exception': return paint.red(`${String(p.name)}: ${oneLine(String(p.message), 80)}`);
-    case 'system': return `${paint.dim(String(p.level))} ${String(p.message)}`;
+    case 'input_echo': return oneLine('text' in ev.payload ? ev.payload.text : `${ev.payload.path} ${JSON.stringify(ev.payload.args ?? {})}`, 80);
+    case 'console': return `${paint.dim(ev.payload.level)} ${oneLine(ev.payload.text, 80)}`;
+    case 'value': return `${oneLine(ev.payload.preview, 80)} ${paint.dim(`(${ev.payload.type})`)}`;
+    case 'exception': return paint.red(`${ev.payload.name}: ${oneLine(ev.payload.message, 80)}`);
+    case 'system': return `${paint.dim(ev.payload.level)} ${ev.payload.message}`;
     case 'display': {
-      const data = (p.data ?? {}) as Record<string, unknown>;
-      return `${oneLine(String(data['text/plain'] ?? ''), 80)} ${paint.dim(`(${Object.keys(data).join(', ')})`)}`;
+      const data = ev.payload.data ?? {};
+      return `${oneLine(data['text/plain'] ?? '', 80)} ${paint.dim(`(${Object.keys(data).join(', ')})`)}`;
     }
-    default: return JSON.stringify(p);
   }
+  // A type this CLI does not know (a newer daemon): its payload as JSON.
+  return JSON.stringify((ev as { payload?: unknown }).payload);
 }

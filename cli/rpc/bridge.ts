@@ -9,7 +9,7 @@
  */
 import type net from 'node:net';
 import readline from 'node:readline';
-import { encodeFrame, FrameDecoder } from '../daemon/frames';
+import { encodeFrame, MessageDecoder } from '../daemon/frames';
 
 export interface BridgeOptions {
   input: NodeJS.ReadableStream;
@@ -35,7 +35,7 @@ export function runBridge(socket: net.Socket, options: BridgeOptions): Promise<n
   /** Lines held back until the automatic initialize is answered. */
   let held: Array<Record<string, unknown>> | undefined;
   const key = (id: Id): string => `${typeof id}:${id}`;
-  const decoder = new FrameDecoder();
+  const decoder = new MessageDecoder();
 
   return new Promise<number>((resolve) => {
     let done = false;

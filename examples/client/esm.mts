@@ -3,7 +3,7 @@ import { ExecutionsRepl, SessionsCreate, TemplatesList } from 'vm-system/protoco
 
 const client = await spawnDaemon({ dbPath: process.env.VM_SYSTEM_DB ?? '/tmp/demo.db', clientInfo: { name: 'my-tool' } });
 client.onEvent(({ event }) => {
-  if (event.type === 'console') console.log('console:', (event.payload as { text: string }).text);
+  if (event.type === 'console') console.log('console:', event.payload.text);
 });
 const [template] = (await client.request(TemplatesList, { name: 'default' })).templates;
 const session = await client.request(SessionsCreate, { templateId: template.id, worktreePath: process.cwd() });

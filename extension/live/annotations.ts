@@ -5,7 +5,7 @@
  * No `vscode` import: unit-tested.
  */
 import type { Event, LineCoverage } from '../../server/protocol';
-import { inlineAnnotations, typed, type Annotation } from '../format';
+import { inlineAnnotations, type Annotation } from '../format';
 import { originalColumn, reported, type Insertion } from './rewrite';
 
 export interface LiveResult {
@@ -23,12 +23,11 @@ export interface LiveResult {
 export function liveResult(events: readonly Event[], path: string, insertions: readonly Insertion[], lineCount: number, coverage?: LineCoverage, max = 100): LiveResult {
   const own: Event[] = [];
   const values: Event[] = [];
-  for (const event of events) {
-    const e = typed(event);
+  for (const e of events) {
     if (e.type === 'console') {
       const r = reported(e.payload.text);
       if (r) {
-        values.push({ ...event, payload: { level: 'log', text: r.value, location: { path, line: r.line, column: 1 } } });
+        values.push({ ...e, payload: { level: 'log', text: r.value, location: { path, line: r.line, column: 1 } } });
         continue;
       }
     }
@@ -36,17 +35,17 @@ export function liveResult(events: readonly Event[], path: string, insertions: r
     if (e.type === 'value') continue;
     if (e.type === 'exception' && e.payload.location?.path === path) {
       const loc = e.payload.location;
-      own.push({ ...event, payload: { ...e.payload, location: { ...loc, column: originalColumn(insertions, loc.line - 1, loc.column) } } });
+      own.push({ ...e, payload: { ...e.payload, location: { ...loc, column: originalColumn(insertions, loc.line - 1, loc.column) } } });
       continue;
     }
-    own.push(event);
+    own.push(e);
   }
   const target = { path, valueLine: 0 };
   const annotations = [
     ...inlineAnnotations(values, target, max).map((a) => ({ ...a, kind: 'value' as const })),
     ...inlineAnnotations(own, target, max),
   ].filter((a) => a.path === path);
-  const thrown = own.map(typed).find((e) => e.type === 'exception');
+  const thrown = own.find((e) => e.type === 'exception');
   const loc = thrown?.type === 'exception' ? thrown.payload.location : undefined;
   return {
     annotations, events: own,

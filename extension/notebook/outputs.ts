@@ -5,7 +5,6 @@
  * tests check the mapping without an editor.
  */
 import type { Event, Execution, ExceptionPayload } from '../../server/protocol';
-import { typed } from '../format';
 
 export type OutputPart =
   /** Console and system lines: consecutive parts of the same stream join one output. */
@@ -19,28 +18,27 @@ const BASE64_MIMES = /^(image\/(png|jpeg|gif|webp|bmp)|application\/octet-stream
 
 /** The output part of one event; undefined for what a notebook does not show (input echo, `undefined` values). */
 export function outputPart(event: Event, cellLabel: string): OutputPart | undefined {
-  const e = typed(event);
-  switch (e.type) {
+  switch (event.type) {
     case 'console':
-      return { kind: 'stream', stream: e.payload.level === 'warn' || e.payload.level === 'error' ? 'stderr' : 'stdout', text: `${e.payload.text}\n` };
+      return { kind: 'stream', stream: event.payload.level === 'warn' || event.payload.level === 'error' ? 'stderr' : 'stdout', text: `${event.payload.text}\n` };
     case 'system':
-      return { kind: 'stream', stream: e.payload.level === 'info' ? 'stdout' : 'stderr', text: `${e.payload.message}\n` };
+      return { kind: 'stream', stream: event.payload.level === 'info' ? 'stdout' : 'stderr', text: `${event.payload.message}\n` };
     case 'value': {
-      if (e.payload.type === 'undefined') return undefined;
-      const items: Array<{ mime: string; data: string }> = [{ mime: 'text/plain', data: e.payload.preview }];
+      if (event.payload.type === 'undefined') return undefined;
+      const items: Array<{ mime: string; data: string }> = [{ mime: 'text/plain', data: event.payload.preview }];
       // Only structured values get the JSON view: for a string or a number VS Code would prefer
       // the JSON renderer over the text (`"abc"` instead of `'abc'`).
-      if (e.payload.json !== undefined && (e.payload.type === 'object' || e.payload.type === 'array')) {
-        items.unshift({ mime: 'application/json', data: JSON.stringify(e.payload.json) });
+      if (event.payload.json !== undefined && (event.payload.type === 'object' || event.payload.type === 'array')) {
+        items.unshift({ mime: 'application/json', data: JSON.stringify(event.payload.json) });
       }
       return { kind: 'bundle', items };
     }
     case 'display': {
-      const items = Object.entries(e.payload.data).map(([mime, data]) => ({ mime, data: BASE64_MIMES.test(mime) ? base64Bytes(data) : data }));
-      return { kind: 'bundle', items, metadata: e.payload.metadata };
+      const items = Object.entries(event.payload.data).map(([mime, data]) => ({ mime, data: BASE64_MIMES.test(mime) ? base64Bytes(data) : data }));
+      return { kind: 'bundle', items, metadata: event.payload.metadata };
     }
     case 'exception':
-      return { kind: 'error', ...cellError(e.payload, cellLabel) };
+      return { kind: 'error', ...cellError(event.payload, cellLabel) };
     default:
       return undefined;
   }

@@ -1,5 +1,5 @@
 import type { Event, Execution, ExecutionWithEvents, InputEchoPayload } from '../protocol';
-import type { ExecOutcome, StorePort } from './ports';
+import type { ExecOutcome, RuntimeEvent, StorePort, UnnumberedEvent } from './ports';
 
 /**
  * Numbers, persists and pushes the events of one execution. Seq is gapless
@@ -26,7 +26,7 @@ export class ExecutionRecorder {
     if (first) this.pushSafely(first);
   }
 
-  record(event: { type: Event['type']; ts: string; payload: unknown }): void {
+  record(event: RuntimeEvent): void {
     const full = this.number(event);
     if (!full) return;
     this.store.appendEvents([full]);
@@ -52,9 +52,9 @@ export class ExecutionRecorder {
   }
 
   /** Gives the event its seq; undefined once `maxEvents` are recorded. */
-  private number(event: { type: Event['type']; ts: string; payload: unknown }): Event | undefined {
+  private number(event: UnnumberedEvent): Event | undefined {
     if (this.events.length >= this.maxEvents) return undefined;
-    const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ts: event.ts, type: event.type, payload: event.payload };
+    const full: Event = { executionId: this.execution.id, seq: this.events.length + 1, ...event };
     this.events.push(full);
     return full;
   }

@@ -4,8 +4,8 @@
  * server/runtime and server/files (see createCore).
  */
 import type {
-  Capability, CompletionItem, ConsolePayload, DisplayPayload, Event, ExceptionPayload, Execution, ExecutionKind,
-  LineCoverage, Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, SystemPayload, Template,
+  Capability, CompletionItem, Event, ExceptionPayload, Execution, ExecutionKind,
+  LineCoverage, Limits, Resolver, Runtime, Session, SessionStatus, Settings, StartupFile, Template,
   TemplateDetail, ValuePayload,
 } from '../protocol';
 
@@ -140,13 +140,10 @@ export interface ExecRequest {
   eventsUsed: number;
 }
 
-/** Events without seq: the core numbers them in arrival order. */
-export type RuntimeEvent =
-  | { type: 'console'; ts: string; payload: ConsolePayload }
-  | { type: 'value'; ts: string; payload: ValuePayload }
-  | { type: 'exception'; ts: string; payload: ExceptionPayload }
-  | { type: 'system'; ts: string; payload: SystemPayload }
-  | { type: 'display'; ts: string; payload: DisplayPayload };
+/** An event of the contract before the core numbers it (no executionId, no seq), still discriminated by type. */
+export type UnnumberedEvent = Event extends infer E ? E extends Event ? Omit<E, 'executionId' | 'seq'> : never : never;
+/** Events without seq: the core numbers them in arrival order (the input echo is the core's own). */
+export type RuntimeEvent = Exclude<UnnumberedEvent, { type: 'input_echo' }>;
 
 export interface ExecSink {
   /** Called in order, as events happen; never synchronously from within `execute()`. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { request, NoParams } from './define';
+import { WorkDoneToken } from './lifecycle';
 
 export const ModuleInfo = z.object({ name: z.string(), description: z.string(), functions: z.array(z.string()) });
 export const LibraryInfo = z.object({
@@ -33,7 +34,7 @@ export const InstalledLibraryInfo = z.object({
 export type InstalledLibraryInfo = z.infer<typeof InstalledLibraryInfo>;
 
 export const LibrariesInstall = request('libraries/install',
-  z.strictObject({ names: z.array(z.string().min(1)).optional(), workDoneToken: z.union([z.string(), z.number()]).optional() }).optional(),
+  z.strictObject({ names: z.array(z.string().min(1)).optional(), workDoneToken: WorkDoneToken.optional() }).optional(),
   z.object({ installed: z.array(InstalledLibraryInfo) }),
   'Installs libraries into the cache: catalog names, or any registry spec (`ms`, `yup@1.4.0`, `pkg@^1`, `@scope/pkg`) with its production dependency tree, every tarball checked against its integrity; the resolved tree is recorded, and sessions load exactly it until the next install. When `names` is omitted: every catalog library and every library a template names. LIBRARY_NOT_FOUND for a name or version the registry does not have, LIBRARY_FETCH_FAILED for registry or integrity failures. Reports `$/progress` with a workDoneToken.');
 

@@ -10,20 +10,21 @@ import type { ErrorData } from './errors';
 
 export type Direction = 'clientToServer' | 'serverToClient';
 
-export interface RequestDef<P extends z.ZodType, R extends z.ZodType> {
+/** `M` is the method's literal name and `Dir` its literal direction, so tables keyed by method (the daemon's routes) are checked for completeness by the compiler. */
+export interface RequestDef<P extends z.ZodType, R extends z.ZodType, M extends string = string, Dir extends Direction = Direction> {
   kind: 'request';
-  method: string;
-  direction: Direction;
+  method: M;
+  direction: Dir;
   doc: string;
   params: P;
   result: R;
   type: RequestType<z.input<P>, z.output<R>, ErrorData>;
 }
 
-export interface NotificationDef<P extends z.ZodType> {
+export interface NotificationDef<P extends z.ZodType, M extends string = string, Dir extends Direction = Direction> {
   kind: 'notification';
-  method: string;
-  direction: Direction;
+  method: M;
+  direction: Dir;
   doc: string;
   params: P;
   type: NotificationType<z.input<P>>;
@@ -31,15 +32,15 @@ export interface NotificationDef<P extends z.ZodType> {
 
 export type AnyDef = RequestDef<z.ZodType, z.ZodType> | NotificationDef<z.ZodType>;
 
-export function request<P extends z.ZodType, R extends z.ZodType>(
-  method: string, params: P, result: R, doc: string, direction: Direction = 'clientToServer',
-): RequestDef<P, R> {
+export function request<M extends string, P extends z.ZodType, R extends z.ZodType, Dir extends Direction = 'clientToServer'>(
+  method: M, params: P, result: R, doc: string, direction: Dir = 'clientToServer' as Dir,
+): RequestDef<P, R, M, Dir> {
   return { kind: 'request', method, direction, doc, params, result, type: new RequestType(method) };
 }
 
-export function notification<P extends z.ZodType>(
-  method: string, params: P, doc: string, direction: Direction = 'clientToServer',
-): NotificationDef<P> {
+export function notification<M extends string, P extends z.ZodType, Dir extends Direction = 'clientToServer'>(
+  method: M, params: P, doc: string, direction: Dir = 'clientToServer' as Dir,
+): NotificationDef<P, M, Dir> {
   return { kind: 'notification', method, direction, doc, params, type: new NotificationType(method) };
 }
 

@@ -221,15 +221,27 @@ export interface EventPayloads {
   display: DisplayPayload;
 }
 
-export const Event = z.object({
+const eventOf = <T extends EventType, P extends z.ZodType>(type: T, payload: P) => z.object({
   executionId: Id,
   /** Starts at 1, gapless per execution. */
   seq: z.number().int().positive(),
   ts: Time,
-  type: EventType,
-  payload: z.unknown(),
+  type: z.literal(type),
+  payload,
 });
+
+/** An event, discriminated by `type`: narrowing on `type` gives the payload's exact shape. */
+export const Event = z.discriminatedUnion('type', [
+  eventOf('input_echo', InputEchoPayload),
+  eventOf('console', ConsolePayload),
+  eventOf('value', ValuePayload),
+  eventOf('exception', ExceptionPayload),
+  eventOf('system', SystemPayload),
+  eventOf('display', DisplayPayload),
+]);
 export type Event = z.infer<typeof Event>;
+/** The event of one type (`EventOf<'console'>`). */
+export type EventOf<K extends EventType> = Extract<Event, { type: K }>;
 
 export const ExecutionMetrics = z.object({
   wallMs: z.number(),

@@ -43,6 +43,16 @@ export const AREAS: ReadonlyArray<{ title: string; defs: AnyDef[] }> = [
 
 export const ALL_METHODS: ReadonlyArray<AnyDef> = AREAS.flatMap((a) => a.defs);
 
+type DefsIn<Area> = { [K in keyof Area]: Area[K] extends AnyDef ? Area[K] : never }[keyof Area];
+/** Every method of the contract as a union type (each with its literal method name and direction). */
+export type ContractDef = DefsIn<typeof lifecycle> | DefsIn<typeof templates> | DefsIn<typeof catalog> | DefsIn<typeof sessions>
+  | DefsIn<typeof executions> | DefsIn<typeof watch> | DefsIn<typeof ops>;
+/** The client → server requests the daemon's route table serves (initialize and shutdown are the connection's own). */
+export type RoutedRequestDef = Exclude<Extract<ContractDef, { kind: 'request'; direction: 'clientToServer' }>, typeof lifecycle.Initialize | typeof lifecycle.Shutdown>;
+export type RoutedMethod = RoutedRequestDef['method'];
+/** The definition of a method, by its literal name. */
+export type DefOf<M extends ContractDef['method']> = Extract<ContractDef, { method: M }>;
+
 /** Native modules a template may enable (`templates/addModule`). */
 export const NATIVE_MODULES = ['fs', 'database', 'exec'] as const;
 export type NativeModuleName = (typeof NATIVE_MODULES)[number];

@@ -80,7 +80,7 @@ export function listEvents(c: Connection, segments: Segments, page: EventPage): 
     if (!bytes) continue;
     const record = JSON.parse(bytes.toString('utf8')) as { v: Array<[number, string, Event['type'], unknown]> };
     for (const [seq, ts, type, payload] of record.v) {
-      if (seq > page.afterSeq) events.push({ executionId: page.executionId, seq, ts, type, payload });
+      if (seq > page.afterSeq) events.push({ executionId: page.executionId, seq, ts, type, payload } as Event);
     }
   }
   const inline = c.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE exec_ord = ? AND seq > ? ORDER BY seq LIMIT ?`, [ord, page.afterSeq, limit])

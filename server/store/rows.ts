@@ -119,7 +119,8 @@ export function executionEndParams(id: string, end: Pick<Execution, 'status' | '
 export const EVENT_COLUMNS = 'seq, ts, type, payload_json';
 
 export function eventFromRow(executionId: string, r: Row): Event {
-  return { executionId, seq: r[0] as number, ts: str(r[1]), type: str(r[2]) as Event['type'], payload: json(r[3]) };
+  // The store wrote this row from an Event: its type and payload belong together.
+  return { executionId, seq: r[0] as number, ts: str(r[1]), type: str(r[2]), payload: json(r[3]) } as Event;
 }
 
 /** The event's own columns, after its execution's ord. */

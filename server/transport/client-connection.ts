@@ -1,17 +1,17 @@
 import {
-  createMessageConnection, ResponseError, StreamMessageReader,
+  createMessageConnection, ResponseError,
   type CancellationToken, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { Readable, Writable } from 'node:stream';
 import {
-  ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
+  ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, WorkDoneProgress, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
   type ResultOf,
 } from '../protocol';
 import { toResponseError, wireError } from './error-mapper';
-import { FrameLimiter } from './frame-limit';
+import { FrameReader } from './frame-reader';
 import { FrameWriter } from './frame-writer';
 import type { RequestContext, Route } from './routes';
-import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, strictJsonDecoder, type BadMessageParams } from './wire-decoder';
+import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, type BadMessageParams } from './wire-decoder';
 
 export interface ConnectionHost {
   routes: Map<string, Route>;
@@ -33,16 +33,8 @@ export interface ConnectionHost {
 export function serveClient(input: Readable, output: Writable, host: ConnectionHost, owner: boolean): MessageConnection {
   const writer = new FrameWriter(output);
   // Frames above MAX_FRAME_BYTES are refused before anything buffers them; broken framing ends the connection.
-  const limited = new FrameLimiter((message) => sendBad('INVALID_REQUEST', { id: null, message }));
-  limited.on('error', (error) => {
-    host.log(`connection: ${error.message}`);
-    input.destroy();
-  });
-  input.pipe(limited);
-  // pipe() passes on only a clean end: a connection reset must end the reader too.
-  input.on('error', (error) => host.log(`connection: ${error.message}`));
-  input.once('close', () => { if (!limited.writableEnded) limited.end(); });
-  const connection = createMessageConnection(new StreamMessageReader(limited, { contentTypeDecoder: strictJsonDecoder }), writer);
+  const reader = new FrameReader(input, (message) => sendBad('INVALID_REQUEST', { id: null, message }));
+  const connection = createMessageConnection(reader, writer);
   let initialized = false;
   let shuttingDown = false;
   let shutdownDone: Promise<void> | undefined;
@@ -64,7 +56,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
     ownSession: (sessionId) => { owned.add(sessionId); },
     didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
     didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
-    progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
+    progress: (token, value) => void connection.sendProgress(WorkDoneProgress, token, value).catch(() => undefined),
   };
   const askClient = (executionId: string, message: string): Promise<string | null> => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
     .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null);

@@ -1,3 +1,4 @@
+import type { ProgressToken } from 'vscode-jsonrpc';
 import type * as z from 'zod';
 import * as P from '../protocol';
 import type { Core } from '../core/create-core';
@@ -11,8 +12,8 @@ export interface RequestContext extends CallContext {
   ownSession?(sessionId: string): void;
   /** Sends watch/didEnd to the client that started the watch. */
   didEnd?(watchId: string, reason: string): void;
-  /** Reports `$/progress` for a client-supplied workDoneToken. */
-  progress?(token: string | number, value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number }): void;
+  /** Reports work-done `$/progress` for a client-supplied workDoneToken. */
+  progress?(token: ProgressToken, value: P.WorkDoneProgressValue): void;
 }
 
 export interface Route {
@@ -20,75 +21,75 @@ export interface Route {
   handle(params: unknown, ctx: RequestContext): unknown;
 }
 
-function route<D extends P.RequestDef<z.ZodType, z.ZodType>>(
-  def: D, handle: (params: P.ValidParamsOf<D>, ctx: RequestContext) => P.ResultOf<D> | Promise<P.ResultOf<D>>,
-): Route {
-  return { def, handle: handle as Route['handle'] };
-}
+type Handler<D extends P.RoutedRequestDef> = (params: P.ValidParamsOf<D>, ctx: RequestContext) => P.ResultOf<D> | Promise<P.ResultOf<D>>;
+/** One handler per routed method: a method of the contract without a row is a type error. */
+type RouteTable = { [D in P.RoutedRequestDef as D['method']]: Handler<D> };
 
 /**
  * The routing table: one line per client→server method of the contract
- * (lifecycle requests are handled by the connection). A test checks that
- * every method of server/protocol has a row.
+ * (lifecycle requests are handled by the connection). Keyed by the method's
+ * literal name, so the compiler checks it is complete and that each handler
+ * takes that method's params and answers its result.
  */
 export function createRoutes(core: Core): Map<string, Route> {
   const { templates, sessions, executions, ops, catalog, watch } = core;
-  const routes: Route[] = [
-    route(P.TemplatesCreate, (p) => templates.create(p.name)),
-    route(P.TemplatesList, (p) => ({ templates: templates.list(p?.name) })),
-    route(P.TemplatesGet, (p) => templates.get(p.templateId)),
-    route(P.TemplatesDelete, (p) => templates.delete(p.templateId)),
-    route(P.TemplatesUpdateSettings, (p) => templates.updateSettings(p)),
-    route(P.TemplatesAddCapability, (p) => templates.addCapability(p)),
-    route(P.TemplatesListCapabilities, (p) => templates.listCapabilities(p.templateId)),
-    route(P.TemplatesAddStartupFile, (p) => templates.addStartupFile(p)),
-    route(P.TemplatesListStartupFiles, (p) => templates.listStartupFiles(p.templateId)),
-    route(P.TemplatesRemoveStartupFile, (p) => templates.removeStartupFile(p.templateId, p.startupFileId)),
-    route(P.TemplatesAddModule, (p) => templates.setModule(p.templateId, p.name, true)),
-    route(P.TemplatesRemoveModule, (p) => templates.setModule(p.templateId, p.name, false)),
-    route(P.TemplatesListModules, (p) => templates.listModules(p.templateId)),
-    route(P.TemplatesAddLibrary, (p) => templates.setLibrary(p.templateId, p.name, true)),
-    route(P.TemplatesRemoveLibrary, (p) => templates.setLibrary(p.templateId, p.name, false)),
-    route(P.TemplatesListLibraries, (p) => templates.listLibraries(p.templateId)),
+  const table: RouteTable = {
+    'templates/create': (p) => templates.create(p.name),
+    'templates/list': (p) => ({ templates: templates.list(p?.name) }),
+    'templates/get': (p) => templates.get(p.templateId),
+    'templates/delete': (p) => templates.delete(p.templateId),
+    'templates/updateSettings': (p) => templates.updateSettings(p),
+    'templates/addCapability': (p) => templates.addCapability(p),
+    'templates/listCapabilities': (p) => templates.listCapabilities(p.templateId),
+    'templates/addStartupFile': (p) => templates.addStartupFile(p),
+    'templates/listStartupFiles': (p) => templates.listStartupFiles(p.templateId),
+    'templates/removeStartupFile': (p) => templates.removeStartupFile(p.templateId, p.startupFileId),
+    'templates/addModule': (p) => templates.setModule(p.templateId, p.name, true),
+    'templates/removeModule': (p) => templates.setModule(p.templateId, p.name, false),
+    'templates/listModules': (p) => templates.listModules(p.templateId),
+    'templates/addLibrary': (p) => templates.setLibrary(p.templateId, p.name, true),
+    'templates/removeLibrary': (p) => templates.setLibrary(p.templateId, p.name, false),
+    'templates/listLibraries': (p) => templates.listLibraries(p.templateId),
 
-    route(P.ModulesListAvailable, () => catalog.modules()),
-    route(P.LibrariesListAvailable, () => catalog.libraries()),
-    route(P.LibrariesList, () => catalog.installed()),
-    route(P.LibrariesInstall, (p, ctx) => {
+    'modules/listAvailable': () => catalog.modules(),
+    'libraries/listAvailable': () => catalog.libraries(),
+    'libraries/list': () => catalog.installed(),
+    'libraries/install': (p, ctx) => {
       const token = p?.workDoneToken;
       if (token === undefined || !ctx.progress) return catalog.install(p?.names);
       ctx.progress(token, { kind: 'begin', title: 'Installing libraries', percentage: 0 });
       return catalog.install(p?.names, (message, percentage) => ctx.progress!(token, { kind: 'report', message, percentage }))
         .finally(() => ctx.progress!(token, { kind: 'end' }));
-    }),
+    },
 
-    route(P.SessionsCreate, async ({ closeWithConnection, ...p }, ctx) => {
+    'sessions/create': async ({ closeWithConnection, ...p }, ctx) => {
       const session = await sessions.create(p, ctx);
       if (closeWithConnection) ctx.ownSession?.(session.id);
       return session;
-    }),
-    route(P.SessionsList, (p) => sessions.list(p?.status)),
-    route(P.SessionsGet, (p) => sessions.get(p.sessionId)),
-    route(P.SessionsClose, (p) => sessions.close(p.sessionId)),
-    route(P.SessionsRestart, (p, ctx) => sessions.restart(p.sessionId, p.replay, ctx)),
-    route(P.SessionsComplete, (p) => sessions.complete(p.sessionId, p.code, p.cursor)),
-    route(P.SessionsPreview, (p) => sessions.preview(p.sessionId, p.code)),
+    },
+    'sessions/list': (p) => sessions.list(p?.status),
+    'sessions/get': (p) => sessions.get(p.sessionId),
+    'sessions/close': (p) => sessions.close(p.sessionId),
+    'sessions/restart': (p, ctx) => sessions.restart(p.sessionId, p.replay, ctx),
+    'sessions/complete': (p) => sessions.complete(p.sessionId, p.code, p.cursor),
+    'sessions/preview': (p) => sessions.preview(p.sessionId, p.code),
 
-    route(P.ExecutionsRepl, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'repl', input: p.input, queue: p.queue }, ctx)),
-    route(P.ExecutionsRunFile, (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, content: p.content, coverage: p.coverage, args: p.args, env: p.env, queue: p.queue }, ctx)),
-    route(P.ExecutionsCancel, (p) => executions.cancel(p.executionId)),
-    route(P.ExecutionsList, (p) => executions.list(p.sessionId, p.limit, p.beforeId)),
-    route(P.ExecutionsGet, (p) => executions.get(p.executionId)),
-    route(P.ExecutionsEvents, (p) => executions.events(p.executionId, p.afterSeq, p.limit)),
+    'executions/repl': (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'repl', input: p.input, queue: p.queue }, ctx),
+    'executions/runFile': (p, ctx) => executions.run({ sessionId: p.sessionId, kind: 'run_file', path: p.path, content: p.content, coverage: p.coverage, args: p.args, env: p.env, queue: p.queue }, ctx),
+    'executions/cancel': (p) => executions.cancel(p.executionId),
+    'executions/list': (p) => executions.list(p.sessionId, p.limit, p.beforeId),
+    'executions/get': (p) => executions.get(p.executionId),
+    'executions/events': (p) => executions.events(p.executionId, p.afterSeq, p.limit),
 
-    route(P.WatchStart, (p, ctx) => watch.start(p, { ...ctx, didRun: ctx.didRun ?? (() => undefined), didEnd: ctx.didEnd })),
-    route(P.WatchStop, (p) => watch.stop(p.watchId)),
-    route(P.WatchList, (p) => watch.list(p?.sessionId)),
+    'watch/start': (p, ctx) => watch.start(p, { ...ctx, didRun: ctx.didRun ?? (() => undefined), didEnd: ctx.didEnd }),
+    'watch/stop': (p) => watch.stop(p.watchId),
+    'watch/list': (p) => watch.list(p?.sessionId),
 
-    route(P.OpsHealth, () => ops.health()),
-    route(P.OpsCompact, (p) => ops.compact(p?.olderThanDays, p?.keepPerSession)),
-    route(P.OpsRuntimeSummary, () => ops.runtimeSummary()),
-    route(P.OpsRetention, () => ops.retentionStatus()),
-  ];
-  return new Map(routes.map((r) => [r.def.method, r]));
+    'ops/health': () => ops.health(),
+    'ops/compact': (p) => ops.compact(p?.olderThanDays, p?.keepPerSession),
+    'ops/runtimeSummary': () => ops.runtimeSummary(),
+    'ops/retention': () => ops.retentionStatus(),
+  };
+  const defs = new Map(P.ALL_METHODS.map((def) => [def.method, def]));
+  return new Map(Object.entries(table).map(([method, handle]) => [method, { def: defs.get(method) as Route['def'], handle: handle as Route['handle'] }]));
 }

@@ -1,10 +1,11 @@
-import type { ContentTypeDecoder, Message } from 'vscode-jsonrpc';
+import type { Message } from 'vscode-jsonrpc';
 
 /**
- * vscode-jsonrpc drops bodies that are not JSON or not JSON-RPC with only a
- * log line; the contract wants PARSE_ERROR / INVALID_REQUEST answers. This
- * decoder turns such bodies into internal notifications that the connection
- * answers with an error response (id null when no id could be read).
+ * A frame body → the JSON-RPC message it holds. vscode-jsonrpc would drop
+ * bodies that are not JSON or not JSON-RPC with only a log line; the contract
+ * wants PARSE_ERROR / INVALID_REQUEST answers. Such bodies become internal
+ * notifications that the connection answers with an error response (id null
+ * when no id could be read).
  */
 export const PARSE_ERROR_METHOD = '$/vmSystem/parseError';
 export const INVALID_REQUEST_METHOD = '$/vmSystem/invalidRequest';
@@ -13,24 +14,21 @@ export interface BadMessageParams { id: string | number | null; message: string 
 
 const utf8 = new TextDecoder('utf-8');
 
-export const strictJsonDecoder: ContentTypeDecoder = {
-  name: 'application/json',
-  decode(buffer: Uint8Array): Promise<Message> {
-    let value: unknown;
-    try {
-      value = JSON.parse(utf8.decode(buffer));
-    } catch (error) {
-      return Promise.resolve(internal(PARSE_ERROR_METHOD, { id: null, message: `body is not JSON: ${(error as Error).message}` }));
-    }
-    const problem = invalidReason(value);
-    if (problem) {
-      const rawId = (value as { id?: unknown } | null)?.id;
-      const id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
-      return Promise.resolve(internal(INVALID_REQUEST_METHOD, { id, message: problem }));
-    }
-    return Promise.resolve(value as Message);
-  },
-};
+export function decodeMessage(body: Uint8Array): Message {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(body));
+  } catch (error) {
+    return internal(PARSE_ERROR_METHOD, { id: null, message: `body is not JSON: ${(error as Error).message}` });
+  }
+  const problem = invalidReason(value);
+  if (problem) {
+    const rawId = (value as { id?: unknown } | null)?.id;
+    const id = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
+    return internal(INVALID_REQUEST_METHOD, { id, message: problem });
+  }
+  return value as Message;
+}
 
 function internal(method: string, params: BadMessageParams): Message {
   return { jsonrpc: '2.0', method, params } as Message;

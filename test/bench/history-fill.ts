@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { openStore } from '../../server/store';
-import type { Event } from '../../server/protocol';
 
 const [dbPath, targetMbArg] = process.argv.slice(2);
 const LINES = 200;
@@ -48,10 +47,10 @@ async function main(): Promise<void> {
       const metrics = { wallMs: 0, cpuMs: 0, events: 0, outputBytes: 0 };
       const input = `for (let i = 0; i < ${LINES}; i++) console.log(TEXT, i)`;
       store.startExecution({ id, sessionId, kind: 'repl', input, args: {}, env: {}, status: 'running', startedAt, metrics }, [
-        { executionId: id, seq: 1, ts: startedAt, type: 'input_echo', payload: { kind: 'repl', input } } as Event,
+        { executionId: id, seq: 1, ts: startedAt, type: 'input_echo', payload: { text: input } },
       ]);
       for (let seq = 2; seq <= LINES + 1; seq++) {
-        store.appendEvents([{ executionId: id, seq, ts: startedAt, type: 'console', payload: { level: 'log', text: `${TEXT} ${seq}` } } as Event]);
+        store.appendEvents([{ executionId: id, seq, ts: startedAt, type: 'console', payload: { level: 'log', text: `${TEXT} ${seq}` } }]);
       }
       store.finishExecution({ id, sessionId, kind: 'repl', input, args: {}, env: {}, status: 'ok', startedAt, endedAt: new Date().toISOString(), metrics: { ...metrics, events: LINES + 1 } });
       await store.flush();

@@ -1,6 +1,7 @@
 /** Speaks raw LSP frames to a daemon, for messages a well-behaved client library would never send. */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { FrameDecoder } from '../../server/protocol/frame';
 import { CLI, tempDir } from './daemon';
 
 export interface RawDaemon {
@@ -14,18 +15,12 @@ export interface RawDaemon {
 
 export function startRawDaemon(): RawDaemon {
   const proc = spawn(process.execPath, ['--no-node-snapshot', CLI, 'serve', '--stdio', '--db', path.join(tempDir(), 'raw.db')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let buffer = Buffer.alloc(0);
+  const frames = new FrameDecoder();
   const queue: Array<Record<string, unknown>> = [];
   const waiting: Array<(m: Record<string, unknown>) => void> = [];
   proc.stdout.on('data', (chunk: Buffer) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    for (;;) {
-      const headerEnd = buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString()) as Record<string, unknown>;
-      buffer = buffer.subarray(headerEnd + 4 + length);
+    for (const body of frames.push(chunk)) {
+      const message = JSON.parse(Buffer.from(body as Uint8Array).toString()) as Record<string, unknown>;
       const w = waiting.shift();
       if (w) w(message); else queue.push(message);
     }
@@ -35,6 +30,7 @@ export function startRawDaemon(): RawDaemon {
       proc.stdin.write(data);
     },
     send(body) {
+      // The body as given (encodeFrame would re-serialise it): bodies a client library would never send.
       proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     },
     next() {

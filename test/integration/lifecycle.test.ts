@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Initialize, OpsHealth, TemplatesList } from '../../server/protocol';
+import { FrameDecoder } from '../../server/protocol/frame';
 import { errorOf, startDaemon } from '../helpers/daemon';
 
 test('initialize answers server info and capabilities', async () => {
@@ -64,16 +65,15 @@ test('ops/health names the database and the pid', async () => {
 
 test('stdout carries only framed messages; logs go to stderr', async () => {
   const d = await startDaemon({ initialize: false });
-  let raw = '';
-  d.proc.stdout.on('data', (b: Buffer) => { raw += b.toString('latin1'); });
+  const chunks: Buffer[] = [];
+  d.proc.stdout.on('data', (b: Buffer) => { chunks.push(b); });
   await d.call(Initialize, {});
   await d.stop();
-  // Every chunk must parse as Content-Length frames.
-  let rest = raw;
-  while (rest.length) {
-    const m = /^Content-Length: (\d+)\r\n\r\n/.exec(rest);
-    assert.ok(m, `unframed output: ${rest.slice(0, 60)}`);
-    rest = rest.slice(m[0].length + Number(m[1]));
-  }
+  // Every byte must belong to a frame whose body is a JSON-RPC message.
+  const frames = new FrameDecoder();
+  const bodies = frames.push(Buffer.concat(chunks));
+  assert.ok(frames.atBoundary, `unframed output: ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`);
+  assert.ok(bodies.length >= 2);
+  for (const body of bodies) assert.equal(JSON.parse(Buffer.from(body as Uint8Array).toString()).jsonrpc, '2.0');
   assert.match(d.stderr(), /serving/);
 });

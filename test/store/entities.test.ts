@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type { Event } from '../../server/protocol';
 import { openStore } from '../../server/store';
 import { HEADER_SIZE } from '../../server/store/journal-format';
 import { capability, crashCopy, defer, events, execution, finished, iso, logger, session, startupFile, template, tempDir } from './helpers';
@@ -110,7 +111,7 @@ test('executions and events round-trip; optional fields absent', async (t) => {
   assert.deepEqual(store.getExecution(full.id), full);
   assert.equal('input' in store.getExecution(full.id)!, false);
 
-  const evs = [
+  const evs: Event[] = [
     ...events(running.id, 1, 2),
     { executionId: running.id, seq: 3, ts: iso(), type: 'value' as const, payload: { type: 'object', preview: '{ a: 1 }', json: { a: 1 } } },
     { executionId: running.id, seq: 4, ts: iso(), type: 'exception' as const, payload: { name: 'Error', message: 'm', stack: 's' } },
@@ -123,7 +124,7 @@ test('executions and events round-trip; optional fields absent', async (t) => {
   assert.deepEqual(store.listEvents({ executionId: running.id, afterSeq: 2, limit: 2 }), evs.slice(2, 4));
   assert.deepEqual(store.listEvents({ executionId: full.id, afterSeq: 0, limit: 100 }), []);
   // Event appends are applied after they are journaled (see DEFERRED): a bug shows as a warning, never as a replaced event.
-  store.appendEvents([{ ...evs[0], payload: { level: 'log', text: 'replacement' } }]);
+  store.appendEvents([{ ...evs[0], type: 'console', payload: { level: 'log', text: 'replacement' } }]);
   assert.deepEqual(store.listEvents({ executionId: running.id, afterSeq: 0, limit: 100 }), evs, 'a failed write changes nothing');
   assert.match(lines.join('\n'), /events\.append failed and was skipped.*(UNIQUE|constraint)/i);
 
@@ -189,7 +190,7 @@ test('a batch of interleaved starts, events and finishes reads the same live and
   store.startExecution(b, [b1]);
   store.appendEvents([a2]);
   store.appendEvents([b2]);
-  store.appendEvents([{ ...a2, payload: { level: 'log', text: 'a duplicate seq: a bug' } }]);
+  store.appendEvents([{ ...a2, type: 'console', payload: { level: 'log', text: 'a duplicate seq: a bug' } }]);
   store.startExecution(c, [c1]);
   store.finishExecution(finished(b));
   store.appendEvents([a3]);

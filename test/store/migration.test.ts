@@ -22,7 +22,8 @@ function expectedEvents(n: number, lines: number): Event[] {
   const id = uuid(100 + n);
   const input = `for (let i = 0; i < ${lines}; i++) console.log('line', i)`;
   return [
-    { executionId: id, seq: 1, ts: at(n), type: 'input_echo', payload: { kind: 'repl', input } },
+    // The v2 fixture wrote an echo of another shape; the store keeps payloads as they were written.
+    { executionId: id, seq: 1, ts: at(n), type: 'input_echo', payload: { kind: 'repl', input } } as unknown as Event,
     ...Array.from({ length: lines }, (_, i): Event => ({ executionId: id, seq: i + 2, ts: at(n), type: 'console', payload: { level: 'log', text: `line ${i} of execution ${n} ${'é'.repeat(i % 7)}` } })),
   ];
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFastExecRepl } from '../../cli/fast/exec';
-import { encodeFrame, FrameDecoder } from '../../cli/daemon/frames';
+import { encodeFrame, MessageDecoder } from '../../cli/daemon/frames';
 import { colorsWanted, paintFor } from '../../cli/format/color';
 import { keyValues, table } from '../../cli/format/layout';
 import { isIncomplete } from '../../cli/repl/incomplete';
@@ -30,7 +30,7 @@ test('frames round-trip, split anywhere', () => {
   const b = encodeFrame({ method: 'x', params: { n: [1, 2] } });
   const all = Buffer.concat([a, b]);
   for (let cut = 0; cut <= all.length; cut++) {
-    const decoder = new FrameDecoder();
+    const decoder = new MessageDecoder();
     const got = [...decoder.push(all.subarray(0, cut)), ...decoder.push(all.subarray(cut))];
     assert.deepEqual(got, [{ id: 1, result: 'é' }, { method: 'x', params: { n: [1, 2] } }]);
   }

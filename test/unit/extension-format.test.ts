@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Event } from '../../server/protocol';
+import type { Event, EventOf } from '../../server/protocol';
 import {
   eventLines, exceptionText, footerLine, headerLine, inlineAnnotations, lastNonBlankLine, oneLine, parseStack,
   relativePath, statusView, toPosition, watchText, worktreeFrames,
@@ -8,8 +8,8 @@ import {
 
 const X = '00000000-0000-4000-8000-000000000001';
 let seq = 0;
-function ev(type: Event['type'], payload: unknown): Event {
-  return { executionId: X, seq: ++seq, ts: '2026-11-25T21:06:43.123Z', type, payload };
+function ev<K extends Event['type']>(type: K, payload: EventOf<K>['payload']): Event {
+  return { executionId: X, seq: ++seq, ts: '2026-11-25T21:06:43.123Z', type, payload } as Event;
 }
 
 test('event lines: console levels, values, exceptions, system, input echo', () => {

@@ -1,7 +1,7 @@
 /** Live mode's pure parts: the live-comment rewrite and a run's events → what the editor shows. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Event } from '../../server/protocol';
+import type { Event, EventOf } from '../../server/protocol';
 import { liveResult } from '../../extension/live/annotations';
 import { MARK, originalColumn, reported, rewriteLive } from '../../extension/live/rewrite';
 
@@ -38,7 +38,7 @@ test('columns map back through the inserted wrapper; reporter lines are recognis
 
 test('a run: reported values and console lines at their lines, the exception at its original column, coverage lines', () => {
   let seq = 0;
-  const ev = (type: Event['type'], payload: unknown): Event => ({ executionId: 'e', seq: ++seq, ts: '', type, payload });
+  const ev = <K extends Event['type']>(type: K, payload: EventOf<K>['payload']): Event => ({ executionId: 'e', seq: ++seq, ts: '', type, payload }) as Event;
   const r = rewriteLive('const a = 6 * 7 //?\nconsole.log("hi")\n  x + 1 //?', 'R');
   const result = liveResult([
     ev('input_echo', { path: 'f.js', args: {} }),

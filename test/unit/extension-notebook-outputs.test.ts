@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Event } from '../../server/protocol';
+import type { Event, EventOf } from '../../server/protocol';
 import {
   cellError, endNote, notebookLanguage, notebookLink, outputPart, outputParts, prefersVmSystem, withLink,
 } from '../../extension/notebook/outputs';
 
 const X = '00000000-0000-4000-8000-000000000001';
 let seq = 0;
-function ev(type: Event['type'], payload: unknown): Event {
-  return { executionId: X, seq: ++seq, ts: '2026-12-04T18:00:00.000Z', type, payload };
+function ev<K extends Event['type']>(type: K, payload: EventOf<K>['payload']): Event {
+  return { executionId: X, seq: ++seq, ts: '2026-12-04T18:00:00.000Z', type, payload } as Event;
 }
 
 test('notebook outputs: console and system lines are stdout/stderr streams, consecutive ones joined', () => {
