@@ -68,6 +68,8 @@ const entries = [
   // Runs inside each isolate: no Node, no host; an IIFE that installs the session globals.
   { in: 'server/runtime/isolate/bootstrap.ts', out: 'isolate-bootstrap.js', opts: { ...node, platform: 'neutral', format: 'iife', external: [], sourcemap: false, mainFields: ['browser', 'module', 'main'] } },
   { in: 'extension/extension.ts', out: 'extension.js', opts: { ...node, external: [...node.external, 'vscode'] } },
+  // The REPL webview's script, loaded by the webview from dist/ (asWebviewUri).
+  { in: 'extension/repl-webview/main.ts', out: 'repl-webview.js', opts: { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: production, sourcemap: false, logLevel: 'warning' } },
   { in: 'server/protocol/index.ts', out: 'protocol.cjs', opts: publicEntry },
   { in: 'server/protocol/index.ts', out: 'protocol.mjs', opts: { ...publicEntry, ...esm } },
   { in: 'client/index.ts', out: 'client.cjs', opts: { ...publicEntry, plugins: [protocolBeside('cjs')] } },

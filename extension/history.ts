@@ -1,8 +1,7 @@
 /**
  * REPL input history with shell-like Up/Down navigation; the draft being
- * typed is kept when browsing. Self-contained on purpose: the webview gets
- * this very class as source text (see repl-webview/html.ts), and the extension
- * host uses it to keep the persisted list.
+ * typed is kept when browsing. The webview's bundle (repl-webview/) uses it
+ * for navigation, and the extension host uses it to keep the persisted list.
  */
 export class InputHistory {
   private entries: string[];

@@ -13,7 +13,7 @@ import type { Run, RunSink } from './execution-hub';
 import { eventLines, exceptionText, footerLine, parseStack, worktreeFrames } from './format';
 import { filterItems, wordAt } from './completion';
 import { InputHistory } from './history';
-import { makeNonce, replHtml } from './repl-webview/html';
+import { makeNonce, replHtml, WEBVIEW_BUNDLE } from './repl-webview/html';
 import type { FromWebview, ToWebview } from './repl-webview/messages';
 import type { Runner } from './runner';
 import type { SessionManager } from './session-manager';
@@ -71,7 +71,7 @@ export class ReplPanel implements RunSink, vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'VM System REPL', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [],
+      localResourceRoots: [this.scriptFolder()],
     });
     this.attach(panel, folder);
     // Start the session early so the first input answers quickly.
@@ -114,13 +114,19 @@ export class ReplPanel implements RunSink, vscode.Disposable {
     this.ready.dispose();
   }
 
+  /** dist/, where the webview's bundle is: the only folder the webview may load from. */
+  private scriptFolder(): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+  }
+
   private attach(panel: vscode.WebviewPanel, folder: vscode.WorkspaceFolder | undefined): void {
     this.panel = panel;
     this.folder = folder;
     this.webviewReady = false;
     if (folder && (vscode.workspace.workspaceFolders?.length ?? 0) > 1) panel.title = `VM System REPL — ${folder.name}`;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [] };
-    panel.webview.html = replHtml(panel.webview.cspSource, makeNonce(randomBytes));
+    panel.webview.options = { enableScripts: true, localResourceRoots: [this.scriptFolder()] };
+    const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.scriptFolder(), WEBVIEW_BUNDLE));
+    panel.webview.html = replHtml(panel.webview.cspSource, makeNonce(randomBytes), script.toString());
     const subs = [
       panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m).catch(reportError)),
       panel.onDidDispose(() => {

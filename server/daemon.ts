@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createCore } from './core/create-core';
 import { FileWatcher } from './files/file-watcher';
 import { WorktreeFiles } from './files/worktree-files';
+import { GitHead } from './git/head';
 import { LibraryCache } from './libraries/library-cache';
 import { MODULE_CATALOG } from './modules/catalog';
 import { daemonSocketPath, privateRunDir, type Retention } from './protocol';
@@ -57,7 +58,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
   const startedAt = new Date();
   const core = createCore({
-    store, runtime, files: new WorktreeFiles(), watcher: new FileWatcher(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
+    store, runtime, files: new WorktreeFiles(), git: new GitHead(), watcher: new FileWatcher(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
     clock: { now: () => new Date() }, ids: { newId: randomUUID },
     process: { pid: process.pid, version, startedAt, rssMb: () => process.memoryUsage.rss() / 1048576 },
     modules: MODULE_CATALOG,

@@ -1,10 +1,14 @@
-/** The REPL webview document: strict CSP (nothing but our nonce'd style and script), theme variables. */
-import { InputHistory } from '../history';
-import { sanitizeHtml } from './sanitize';
-import { webviewMain } from './script';
+/**
+ * The REPL webview document: strict CSP (nothing but our nonce'd style and
+ * script), theme variables. The script is dist/repl-webview.js (bundled from
+ * main.ts), given as the webview URI the panel made with `asWebviewUri`.
+ */
 import { STYLE } from './style';
 
-export function replHtml(cspSource: string, nonce: string): string {
+/** The bundle's file name in dist/ (esbuild.mjs writes it, the panel serves it). */
+export const WEBVIEW_BUNDLE = 'repl-webview.js';
+
+export function replHtml(cspSource: string, nonce: string, scriptUri: string): string {
   const csp = [
     "default-src 'none'",
     `style-src ${cspSource} 'nonce-${nonce}'`,
@@ -37,20 +41,13 @@ export function replHtml(cspSource: string, nonce: string): string {
     placeholder="JavaScript — Enter runs, Shift+Enter adds a line, Tab completes, ↑/↓ history"></textarea>
 </div>
 <div id="preview" aria-live="polite"></div>
-<script nonce="${nonce}">${replScript()}</script>
+<script nonce="${nonce}" src="${escapeAttribute(scriptUri)}"></script>
 </body>
 </html>`;
 }
 
-/**
- * Builds that keep function names (esbuild/tsx `keepNames`) wrap classes in a
- * `__name(...)` helper that lives outside the serialised source; this stands in.
- */
-export const NAME_SHIM = 'var __name = (target) => target;';
-
-/** The webview script: the main function applied to the history class and the sanitiser, all as source text. */
-export function replScript(): string {
-  return `${NAME_SHIM}\n(${webviewMain.toString()})(${InputHistory.toString()}, ${sanitizeHtml.toString()});`;
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 export function makeNonce(random: (n: number) => Buffer): string {

@@ -5,9 +5,7 @@
  * with createElement/setAttribute from an allow-list: no script, style,
  * iframe, form or event-handler attribute gets through, links only to http(s),
  * images only as base64 data URLs. The webview's CSP stays the second fence.
- *
- * Runs in the webview: html.ts serialises it with toString(), so it is
- * self-contained (no imports, no module-level constants).
+ * Runs in the webview (bundled into dist/repl-webview.js).
  */
 export function sanitizeHtml(html: string, doc: Document): DocumentFragment {
   const KEEP = new Set(['a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'col', 'colgroup', 'dd', 'del', 'details', 'div', 'dl', 'dt',

@@ -1,20 +1,22 @@
 /**
  * The REPL webview's script. It runs in the webview, not in the extension
- * host: html.ts serialises `webviewMain` with toString(), so it must stay
- * self-contained (no imports, no module-level helpers); the InputHistory
- * class is handed in the same way. Everything is rendered with
- * createElement/textContent — never innerHTML — so output cannot inject markup;
- * HTML from display() is rebuilt from an allow-list by `sanitize` (sanitize.ts).
+ * host: `main.ts` is its entry, bundled by esbuild for the browser into
+ * dist/repl-webview.js, which the panel loads with `asWebviewUri`.
+ * Everything is rendered with createElement/textContent — never innerHTML —
+ * so output cannot inject markup; HTML from display() is rebuilt from an
+ * allow-list by `sanitizeHtml` (sanitize.ts).
  */
-import type { InputHistory } from '../history';
-import type { sanitizeHtml } from './sanitize';
+import { InputHistory } from '../history';
+import { sanitizeHtml } from './sanitize';
 import type { RichView } from './rich';
 import type { FromWebview, ToWebview } from './messages';
 import type { TreeNode } from '../value-tree';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 
-export function webviewMain(History: typeof InputHistory, sanitize: typeof sanitizeHtml): void {
+export function webviewMain(): void {
+  const History = InputHistory;
+  const sanitize = sanitizeHtml;
   const vscode = acquireVsCodeApi();
   const post = (m: FromWebview) => vscode.postMessage(m);
   const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

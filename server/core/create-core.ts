@@ -4,7 +4,7 @@ import { LibraryService } from './libraries';
 import { LiveSessions } from './live-sessions';
 import { OpsService } from './ops';
 import { RetentionService } from './retention';
-import type { ClockPort, FilesPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort, WatcherPort } from './ports';
+import type { ClockPort, FilesPort, GitPort, IdPort, LibrariesPort, ProcessPort, RuntimePort, StorePort, WatcherPort } from './ports';
 import { SessionService } from './sessions';
 import { TemplateService } from './templates';
 import { WatchService } from './watch';
@@ -13,6 +13,7 @@ export interface CorePorts {
   store: StorePort;
   runtime: RuntimePort;
   files: FilesPort;
+  git: GitPort;
   watcher: WatcherPort;
   libraries: LibrariesPort;
   clock: ClockPort;
@@ -34,7 +35,7 @@ export function createCore(ports: CorePorts) {
   // The callback runs only after construction, when `sessions` exists.
   const executions = new ExecutionService(store, runtime, files, live, clock, ids, (id, reason) => sessions.crashed(id, reason));
   const libraryService = new LibraryService(store, libraries, clock);
-  const sessions = new SessionService(store, runtime, files, libraryService, live, executions, clock, ids);
+  const sessions = new SessionService(store, runtime, files, ports.git, libraryService, live, executions, clock, ids);
   const templates = new TemplateService(store, files, libraries, clock, ids, libraryService);
   const retention = new RetentionService(store, clock, ports.retention ?? DEFAULT_RETENTION, ports.log);
   const ops = new OpsService(store, runtime, live, executions, clock, ports.process, retention);

@@ -88,7 +88,7 @@ export type PathCheck =
   | { ok: true; absolutePath: string; relativePath: string }
   | { ok: false; code: 'INVALID_PATH' | 'FILE_NOT_FOUND'; message: string };
 
-/** The worktree file system as the core needs it: path safety and git facts. */
+/** The worktree file system as the core needs it: path safety. */
 export interface FilesPort {
   /** Is this an absolute path of an existing directory? */
   isDirectory(path: string): boolean;
@@ -101,8 +101,12 @@ export interface FilesPort {
    * exist, but the folder it would be in must resolve inside the worktree.
    */
   resolveTarget(worktreePath: string, relativePath: string): PathCheck;
+}
+
+/** Git facts about a worktree. */
+export interface GitPort {
   /** The worktree's git HEAD commit, or "" when it is not a git checkout. */
-  gitHead(worktreePath: string): string;
+  head(worktreePath: string): string;
 }
 
 // ---------------------------------------------------------------- runtime

@@ -3,7 +3,7 @@ import type { CallContext } from './context';
 import { DomainError, invalidField, notFound } from './errors';
 import type { ExecutionService } from './executions';
 import type { LiveSessions } from './live-sessions';
-import { RuntimeStartError, type ClockPort, type FilesPort, type IdPort, type RuntimePort, type StorePort } from './ports';
+import { RuntimeStartError, type ClockPort, type FilesPort, type GitPort, type IdPort, type RuntimePort, type StorePort } from './ports';
 import type { LibraryService } from './libraries';
 import { sortStartupFiles } from './templates';
 
@@ -22,6 +22,7 @@ export class SessionService {
     private readonly store: StorePort,
     private readonly runtime: RuntimePort,
     private readonly files: FilesPort,
+    private readonly git: GitPort,
     private readonly libraries: LibraryService,
     private readonly live: LiveSessions,
     private readonly executions: ExecutionService,
@@ -40,7 +41,7 @@ export class SessionService {
       id: this.ids.newId(),
       templateId: template.id,
       workspaceId: request.workspaceId ?? (worktreePath.split('/').pop() || worktreePath),
-      baseCommitOid: request.baseCommitOid ?? this.files.gitHead(worktreePath),
+      baseCommitOid: request.baseCommitOid ?? this.git.head(worktreePath),
       worktreePath,
       status: 'starting',
       createdAt: this.clock.now().toISOString(),

@@ -16,7 +16,7 @@
 import { constants, existsSync } from 'node:fs';
 import { open, readlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside } from './inside';
+import { contain, type ContainedPath, type WorktreeRoot } from './contained-path';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
 
@@ -33,10 +33,10 @@ export function anchored(): boolean {
 export const fdPath = (handle: FileHandle, name?: string): string => `/proc/self/fd/${handle.fd}${name === undefined ? '' : `/${name}`}`;
 
 /** A handle on the folder `dir` (a real path inside `root`); OutsideError unless the folder opened is inside `root`. */
-export async function openDirInside(root: string, dir: string): Promise<FileHandle> {
+export async function openDirInside(root: WorktreeRoot, dir: ContainedPath): Promise<FileHandle> {
   const handle = await open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   try {
-    if (!isInside(root, await readlink(fdPath(handle)))) throw new OutsideError(`${dir} is not inside ${root}`);
+    if (!contain(root, await readlink(fdPath(handle)))) throw new OutsideError(`${dir} is not inside ${root}`);
   } catch (err) {
     await handle.close();
     throw err;
@@ -45,9 +45,10 @@ export async function openDirInside(root: string, dir: string): Promise<FileHand
 }
 
 /** Runs `fn` with the path of `real`'s last name inside its checked parent folder. */
-export async function inParent<T>(root: string, real: string, fn: (p: string) => Promise<T>): Promise<T> {
-  if (real === root) return fn(real); // the root itself: checked when it was resolved
-  const parent = await openDirInside(root, path.dirname(real));
+export async function inParent<T>(root: WorktreeRoot, real: ContainedPath, fn: (p: string) => Promise<T>): Promise<T> {
+  if ((real as string) === root) return fn(real); // the root itself: checked when it was resolved
+  // The parent of a contained path other than the root is inside the root too.
+  const parent = await openDirInside(root, path.dirname(real) as ContainedPath);
   try {
     return await fn(fdPath(parent, path.basename(real)));
   } finally {

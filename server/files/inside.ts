@@ -2,11 +2,12 @@ import path from 'node:path';
 
 /**
  * Is `p` the directory `root` itself or below it? Both absolute and in the
- * same form (both real paths, or both as given). The one containment test of
- * the three worktree confinements: run-file and watch targets
- * (worktree-files.ts, daemon side), module paths (modules/paths.ts) and ES
- * module imports (runtime/host/esm.ts), which differ in what they accept and
- * how they fail, not in what "inside" means. `path.relative` rather than a
+ * same form (both real paths, or both as given). The one containment test:
+ * `contain` (contained-path.ts) builds on it for the real paths the three
+ * worktree confinements hand to file-system code — run-file and watch
+ * targets (worktree-files.ts, daemon side), module paths (modules/paths.ts),
+ * ES module imports (runtime/host/esm.ts); used directly only for lexical
+ * pre-checks and package trees. `path.relative` rather than a
  * prefix test, so a root of `/` and siblings such as `/wt-other` are right.
  */
 export function isInside(root: string, p: string): boolean {

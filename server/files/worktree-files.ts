@@ -1,8 +1,8 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FilesPort, PathCheck } from '../core/ports';
 import { checkWorktreeRelativePath } from '../protocol/worktree-paths';
-import { isInside } from './inside';
+import { contain, worktreeRootSync, type WorktreeRoot } from './contained-path';
 
 /**
  * Path safety for worktree files. A path is refused (INVALID_PATH) when it is
@@ -23,11 +23,11 @@ export class WorktreeFiles implements FilesPort {
   }
 
   /** The checked relative path and the worktree's real path, or why there are none. */
-  private located(worktreePath: string, relativePath: string): { ok: true; root: string; normalized: string } | Extract<PathCheck, { ok: false }> {
+  private located(worktreePath: string, relativePath: string): { ok: true; root: WorktreeRoot; normalized: string } | Extract<PathCheck, { ok: false }> {
     const check = this.checkRelativePath(relativePath);
     if (!check.ok) return { ok: false, code: 'INVALID_PATH', message: check.message };
     try {
-      return { ok: true, root: realpathSync(worktreePath), normalized: check.normalized };
+      return { ok: true, root: worktreeRootSync(worktreePath), normalized: check.normalized };
     } catch {
       return { ok: false, code: 'FILE_NOT_FOUND', message: `worktree ${worktreePath} does not exist` };
     }
@@ -38,9 +38,9 @@ export class WorktreeFiles implements FilesPort {
     if (!where.ok) return where;
     const { root, normalized } = where;
     const candidate = path.join(root, normalized);
-    let real: string;
+    let resolved: string;
     try {
-      real = realpathSync(candidate);
+      resolved = realpathSync(candidate);
     } catch {
       // Missing, or a dangling link: refuse a link that points outside even when its target is missing.
       const escapes = this.linkEscapes(root, candidate);
@@ -48,9 +48,8 @@ export class WorktreeFiles implements FilesPort {
         ? { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` }
         : { ok: false, code: 'FILE_NOT_FOUND', message: `no such file in the worktree: ${relativePath}` };
     }
-    if (!isInside(root, real)) {
-      return { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` };
-    }
+    const real = contain(root, resolved);
+    if (!real) return { ok: false, code: 'INVALID_PATH', message: `${relativePath} resolves outside the worktree` };
     try {
       if (!statSync(real).isFile()) return { ok: false, code: 'FILE_NOT_FOUND', message: `not a file: ${relativePath}` };
     } catch {
@@ -76,56 +75,16 @@ export class WorktreeFiles implements FilesPort {
     return { ok: true, absolutePath: candidate, relativePath: normalized };
   }
 
-  gitHead(worktreePath: string): string {
-    // Read .git directly: spawning git would cost more than the rest of sessions/create.
-    try {
-      return readGitHead(worktreePath);
-    } catch {
-      return '';
-    }
-  }
-
-  private linkEscapes(root: string, candidate: string): boolean {
+  private linkEscapes(root: WorktreeRoot, candidate: string): boolean {
     // Walk up to the deepest existing ancestor and check where it really is.
     let dir = candidate;
     while (dir !== root && dir.startsWith(root)) {
       try {
-        const real = realpathSync(dir);
-        return !isInside(root, real);
+        return !contain(root, realpathSync(dir));
       } catch {
         dir = path.dirname(dir);
       }
     }
     return false;
   }
-}
-
-function readGitHead(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const dotGit = path.join(dir, '.git');
-    let gitDir: string | undefined;
-    try {
-      gitDir = statSync(dotGit).isDirectory()
-        ? dotGit
-        : path.resolve(dir, /^gitdir: (.*)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim() ?? '');
-    } catch {
-      gitDir = undefined;
-    }
-    if (gitDir) return resolveRef(gitDir, readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim());
-    if (path.dirname(dir) === dir) return '';
-  }
-}
-
-function resolveRef(gitDir: string, head: string): string {
-  const ref = /^ref: (.+)$/.exec(head)?.[1];
-  if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? head : '';
-  // Linked worktrees keep branch refs in the common dir.
-  const common = (() => {
-    try { return path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim()); } catch { return gitDir; }
-  })();
-  for (const dir of [gitDir, common]) {
-    try { return readFileSync(path.join(dir, ref), 'utf8').trim(); } catch { /* try packed refs */ }
-  }
-  const packed = readFileSync(path.join(common, 'packed-refs'), 'utf8');
-  return new RegExp(`^([0-9a-f]{40,64}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1] ?? '';
 }

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, st
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import ssri from 'ssri';
 import * as tar from 'tar';
 import { parseLibrarySpec } from '../protocol';
 import type { TreePackage } from '../core/ports';
@@ -160,7 +161,7 @@ function satisfies(version: string, range: string): boolean {
 }
 
 function integrityOf(meta: VersionMeta): string {
-  return meta.dist?.integrity ?? (meta.dist?.shasum ? `sha1-${Buffer.from(meta.dist.shasum, 'hex').toString('base64')}` : '');
+  return meta.dist?.integrity ?? (meta.dist?.shasum ? ssri.fromHex(meta.dist.shasum, 'sha1').toString() : '');
 }
 
 async function getRegistryJson(url: string, notFound: string): Promise<unknown> {

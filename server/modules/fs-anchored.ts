@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fdPath, inParent as inParentRaw, openDirInside, OutsideError } from '../files/anchored';
+import { rootPath, type ContainedPath, type WorktreeRoot } from '../files/contained-path';
 import { fromNodeError, invalidPath } from './errors';
 
 export { anchored } from '../files/anchored';
@@ -19,7 +20,7 @@ function sessionError(err: unknown, syscall: string, shown: string): Error {
   return fromNodeError(err, syscall, shown);
 }
 
-async function openDir(root: string, dir: string, shown: string, syscall: string): Promise<FileHandle> {
+async function openDir(root: WorktreeRoot, dir: ContainedPath, shown: string, syscall: string): Promise<FileHandle> {
   try {
     return await openDirInside(root, dir);
   } catch (err) {
@@ -28,7 +29,7 @@ async function openDir(root: string, dir: string, shown: string, syscall: string
 }
 
 /** Runs `fn` with the path of `real`'s last name inside its checked parent folder. */
-export async function inParent<T>(root: string, real: string, shown: string, syscall: string, fn: (p: string) => Promise<T>): Promise<T> {
+export async function inParent<T>(root: WorktreeRoot, real: ContainedPath, shown: string, syscall: string, fn: (p: string) => Promise<T>): Promise<T> {
   try {
     return await inParentRaw(root, real, fn);
   } catch (err) {
@@ -36,7 +37,7 @@ export async function inParent<T>(root: string, real: string, shown: string, sys
   }
 }
 
-export async function listDir(root: string, real: string, shown: string): Promise<string[]> {
+export async function listDir(root: WorktreeRoot, real: ContainedPath, shown: string): Promise<string[]> {
   const dir = await openDir(root, real, shown, 'scandir');
   try {
     return await readdir(fdPath(dir));
@@ -48,7 +49,7 @@ export async function listDir(root: string, real: string, shown: string): Promis
 }
 
 /** lstat of the name in its checked parent: a link swapped in is seen as a link, never followed. */
-export async function existsAnchored(root: string, real: string): Promise<boolean> {
+export async function existsAnchored(root: WorktreeRoot, real: ContainedPath): Promise<boolean> {
   try {
     return await inParentRaw(root, real, (p) => lstat(p).then(() => true, () => false));
   } catch {
@@ -57,12 +58,12 @@ export async function existsAnchored(root: string, real: string): Promise<boolea
 }
 
 /** mkdir, each folder made inside the checked folder above it. */
-export async function mkdirAnchored(root: string, real: string, shown: string, recursive: boolean): Promise<void> {
+export async function mkdirAnchored(root: WorktreeRoot, real: ContainedPath, shown: string, recursive: boolean): Promise<void> {
   if (!recursive) {
     await inParent(root, real, shown, 'mkdir', (p) => mkdir(p));
     return;
   }
-  let dir = await openDir(root, root, shown, 'mkdir');
+  let dir = await openDir(root, rootPath(root), shown, 'mkdir');
   try {
     for (const part of path.relative(root, real).split(path.sep).filter(Boolean)) {
       try {

@@ -14,17 +14,18 @@
  */
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { contain, worktreeRoot as realRoot, type ContainedPath, type WorktreeRoot } from '../files/contained-path';
 import { isInside } from '../files/inside';
 import type { ModuleContext } from './native-module';
 import { argTypeError, codedError, fromNodeError, invalidPath, nodeError } from './errors';
 
 export interface ResolvedPath {
   /** Absolute path with every symlink resolved; inside the worktree's real path. */
-  real: string;
+  real: ContainedPath;
   /** The path as session code wrote it, for messages. */
   shown: string;
   /** The worktree's real path (what `real` was checked against). */
-  root: string;
+  root: WorktreeRoot;
 }
 
 /** Linux's own limit on symlinks followed in one lookup. */
@@ -32,11 +33,11 @@ const MAX_LINK_HOPS = 40;
 
 
 /** The worktree's real path, resolved once per session (the worktree itself may sit below a symlink such as /tmp). */
-async function worktreeRoot(ctx: ModuleContext): Promise<string> {
+async function worktreeRoot(ctx: ModuleContext): Promise<WorktreeRoot> {
   const key = `paths.root:${ctx.worktreePath}`;
-  let root = ctx.state.get(key) as string | undefined;
+  let root = ctx.state.get(key) as WorktreeRoot | undefined;
   if (!root) {
-    root = await realpath(ctx.worktreePath);
+    root = await realRoot(ctx.worktreePath);
     ctx.state.set(key, root);
   }
   return root;
@@ -67,13 +68,14 @@ export async function resolveInWorktree(ctx: ModuleContext, input: unknown, sysc
   // Absolute paths may name the worktree as it was given or by its real path.
   const base = isInside(given, lexical) ? given : isInside(root, lexical) ? root : undefined;
   if (!base) throw invalidPath(shown);
-  let real: string;
+  let resolved: string;
   try {
-    real = await followLinks(path.join(root, path.relative(base, lexical)), { hops: 0 });
+    resolved = await followLinks(path.join(root, path.relative(base, lexical)), { hops: 0 });
   } catch (err) {
     throw fromNodeError(err, syscall, shown);
   }
-  if (!isInside(root, real)) throw invalidPath(shown);
+  const real = contain(root, resolved);
+  if (!real) throw invalidPath(shown);
   return { real, shown, root };
 }
 

@@ -41,8 +41,9 @@ const rows: Array<[P.ErrorCode, () => Promise<unknown>]> = [
   }],
   ['SESSION_BUSY', async () => {
     const { session } = await openSession(d, {}, { limits: { wallMs: 2000, cpuMs: 2000 } });
-    const busy = d.call(P.ExecutionsRepl, { sessionId: session.id, input: 'const t = Date.now(); while (Date.now() - t < 500) {}' });
-    await new Promise((r) => setTimeout(r, 100));
+    const input = 'const t = Date.now(); while (Date.now() - t < 500) {}';
+    const busy = d.call(P.ExecutionsRepl, { sessionId: session.id, input });
+    await d.running(session.id, input);
     try {
       return await d.call(P.ExecutionsRepl, { sessionId: session.id, input: '1' });
     } finally {
@@ -77,7 +78,8 @@ const rows: Array<[P.ErrorCode, () => Promise<unknown>]> = [
     const { session } = await openSession(d);
     const source = new CancellationTokenSource();
     const run = d.connection.sendRequest(P.ExecutionsRepl.type, { sessionId: session.id, input: 'while (true) {}' }, source.token);
-    setTimeout(() => source.cancel(), 100);
+    await d.running(session.id, 'while (true) {}');
+    source.cancel();
     return run;
   }],
 ];

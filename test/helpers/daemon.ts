@@ -25,6 +25,8 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+export interface PushedEvent { sessionId: string; executionId: string; event: Event }
+
 export interface TestDaemon {
   proc: ChildProcessWithoutNullStreams;
   connection: MessageConnection;
@@ -33,8 +35,12 @@ export interface TestDaemon {
   stderr(): string;
   /** Typed request; rejects with the JSON-RPC error. */
   call<D extends RequestDef<z.ZodType, z.ZodType>>(def: D, params: ParamsOf<D>): Promise<ResultOf<D>>;
-  /** Events pushed as executions/event, in arrival order. */
+  /** Events pushed as executions/event, in arrival order (tests must not register their own listener for them: vscode-jsonrpc keeps one per method). */
   events: Array<{ sessionId: string; executionId: string; event: Event }>;
+  /** The first pushed event, already arrived or still to come, that `match` accepts. */
+  waitForEvent(match: (n: PushedEvent) => boolean): Promise<PushedEvent>;
+  /** The input echo of the execution `input` started in the session: from then on it runs (and holds the session). */
+  running(sessionId: string, input: string): Promise<PushedEvent>;
   exited: Promise<number | null>;
   /** shutdown + exit, waits for the process. */
   stop(): Promise<number | null>;
@@ -67,11 +73,21 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   proc.once('exit', () => setTimeout(() => { proc.stdout.destroy(); proc.stderr.destroy(); proc.stdin.destroy(); }, 1000).unref());
   const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new TolerantWriter(proc.stdin));
   const events: TestDaemon['events'] = [];
-  connection.onNotification(ExecutionEventNotification.type, (n) => { events.push(n); });
+  const waiters = new Set<{ match: (n: PushedEvent) => boolean; resolve: (n: PushedEvent) => void }>();
+  connection.onNotification(ExecutionEventNotification.type, (n) => {
+    events.push(n);
+    for (const w of waiters) if (w.match(n)) { waiters.delete(w); w.resolve(n); }
+  });
+  const waitForEvent = (match: (n: PushedEvent) => boolean) => new Promise<PushedEvent>((resolve) => {
+    const seen = events.find(match);
+    if (seen) resolve(seen);
+    else waiters.add({ match, resolve });
+  });
   connection.onError(() => undefined);
   connection.listen();
   const daemon: TestDaemon = {
-    proc, connection, dbPath, dir, events, exited,
+    proc, connection, dbPath, dir, events, exited, waitForEvent,
+    running: (sessionId, input) => waitForEvent((n) => n.sessionId === sessionId && n.event.type === 'input_echo' && (n.event.payload as { text?: unknown }).text === input),
     stderr: () => stderr,
     call: (def, params) => connection.sendRequest(def.type, params as never) as never,
     async stop() {

@@ -35,12 +35,12 @@ test('events stream as they happen, before the answer', async () => {
   const { session } = await openSession(d);
   const arrivals: number[] = [];
   const t0 = Date.now();
-  const off = d.connection.onNotification(P.ExecutionEventNotification.type, (n) => {
-    if (n.sessionId === session.id && n.event.type === 'console') arrivals.push(Date.now() - t0);
-  });
+  // Through the helper's own listener: a second onNotification for the type would replace it.
+  for (const text of ['0', '1', '2']) {
+    void d.waitForEvent((n) => n.sessionId === session.id && n.event.type === 'console' && (n.event.payload as P.ConsolePayload).text === text).then(() => arrivals.push(Date.now() - t0));
+  }
   const r = await repl(session.id, 'for (let i = 0; i < 3; i++) await new Promise((res) => setTimeout(() => { console.log(i); res() }, 250))');
   const answered = Date.now() - t0;
-  off.dispose();
   assert.deepEqual(consoleTexts(r), ['0', '1', '2']);
   assert.equal(arrivals.length, 3);
   assert.ok(arrivals[0] < answered - 300, `first line pushed at ${arrivals[0]} ms, answer at ${answered} ms`);
@@ -52,11 +52,7 @@ test('executions/cancel stops the code; the request answers REQUEST_CANCELLED; s
   const { session } = await openSession(d);
   await repl(session.id, 'var kept = "still here"');
   const running = repl(session.id, 'while (true) {}');
-  let executionId: string | undefined;
-  while (!executionId) {
-    await new Promise((r) => setTimeout(r, 20));
-    executionId = (await d.call(P.ExecutionsList, { sessionId: session.id, limit: 1 })).executions.find((e) => e.status === 'running')?.id;
-  }
+  const { executionId } = await d.running(session.id, 'while (true) {}');
   const cancelled = await d.call(P.ExecutionsCancel, { executionId });
   assert.equal(cancelled.status, 'cancelled');
   assert.equal((await errorOf(running)).code, 'REQUEST_CANCELLED');
@@ -67,8 +63,9 @@ test('executions/cancel stops the code; the request answers REQUEST_CANCELLED; s
 
 test('queue: true waits its turn, first in first out', async () => {
   const { session } = await openSession(d);
-  const first = repl(session.id, 'var order = []; await new Promise((r) => setTimeout(r, 200)); order.push(1); 1');
-  await new Promise((r) => setTimeout(r, 30));
+  const slow = 'var order = []; await new Promise((r) => setTimeout(r, 200)); order.push(1); 1';
+  const first = repl(session.id, slow);
+  await d.running(session.id, slow);
   assert.equal((await errorOf(repl(session.id, 'order.push(9)'))).code, 'SESSION_BUSY');
   const second = repl(session.id, 'order.push(2); 2', true);
   const third = repl(session.id, 'order.push(3); order.join()', true);
@@ -77,12 +74,14 @@ test('queue: true waits its turn, first in first out', async () => {
 
 test('a $/cancelRequest of a queued request takes it out of the queue; the others still run', async () => {
   const { session } = await openSession(d);
-  const first = repl(session.id, 'var ran = []; await new Promise((r) => setTimeout(r, 300)); ran.push(1); 1');
-  await new Promise((r) => setTimeout(r, 30));
+  const slow = 'var ran = []; await new Promise((r) => setTimeout(r, 300)); ran.push(1); 1';
+  const first = repl(session.id, slow);
+  await d.running(session.id, slow);
   const source = new CancellationTokenSource();
   const queued = d.connection.sendRequest(P.ExecutionsRepl.type, { sessionId: session.id, input: 'ran.push("cancelled one")', queue: true }, source.token);
   const last = repl(session.id, 'ran.join()', true);
-  await new Promise((r) => setTimeout(r, 30));
+  // One round trip: the daemon has read both requests (they are queued) before the cancel.
+  await d.call(P.OpsHealth, {});
   source.cancel();
   assert.equal((await errorOf(queued)).code, 'REQUEST_CANCELLED');
   assert.equal((await first).result?.preview, '1', 'the running execution is not the one cancelled');
@@ -95,8 +94,9 @@ test('a busy session does not hold up another one', async () => {
   const busy = await openSession(d, {}, { limits: { wallMs: 5000, cpuMs: 5000 } });
   const other = await openSession(d);
   let spinning = true;
-  const spin = repl(busy.session.id, 'const end = Date.now() + 1500; while (Date.now() < end) {}').finally(() => { spinning = false; });
-  await new Promise((r) => setTimeout(r, 100));
+  const spinCode = 'const end = Date.now() + 1500; while (Date.now() < end) {}';
+  const spin = repl(busy.session.id, spinCode).finally(() => { spinning = false; });
+  await d.running(busy.session.id, spinCode);
   const r = await repl(other.session.id, '1 + 1');
   assert.equal(r.result?.preview, '2');
   assert.ok(spinning, 'answered while the other session was still spinning');

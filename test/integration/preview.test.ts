@@ -86,8 +86,9 @@ test('a preview does not set _, and sees the session as it is', async () => {
 test('a preview while code runs answers no value at once; bad params and sessions are errors', async () => {
   const s = await session();
   await repl(s, 'var x = 1');
-  const running = repl(s, 'await new Promise((r) => setTimeout(r, 500)); "done"');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const slow = 'await new Promise((r) => setTimeout(r, 500)); "done"';
+  const running = repl(s, slow);
+  await d.running(s, slow);
   const started = performance.now();
   assert.deepEqual(await preview(s, 'x'), {});
   assert.ok(performance.now() - started < 400, 'it did not wait for the execution');
@@ -115,8 +116,9 @@ test('a completion sent while previews are in flight waits for them and answers 
   assert.deepEqual(labels(await complete()), ['uniqueName']);
   assert.deepEqual(await long, {});
   // While code runs it still answers nothing, at once.
-  const running = repl(s, 'await new Promise((r) => setTimeout(r, 500)); "done"');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const slow = 'await new Promise((r) => setTimeout(r, 500)); "done"';
+  const running = repl(s, slow);
+  await d.running(s, slow);
   const started = performance.now();
   assert.deepEqual((await complete()).items, []);
   assert.ok(performance.now() - started < 400, 'it did not wait for the execution');

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settings, sleep, TestRuntime } from './helpers';
+import { settings, TestRuntime } from './helpers';
 
 let rt: TestRuntime;
 before(() => {
@@ -186,10 +186,13 @@ describe('the database module: a session\'s SQL neither blocks nor reaches anoth
     assert.equal(await neighbour.value('var kept = 7; kept'), '7');
     const attacker = await shared.session({ modules: ['database'], settings: settings({ wallMs: 10_000, cpuMs: 10_000 }) });
     const t0 = performance.now();
+    let querying!: () => void;
+    const started = new Promise<void>((resolve) => { querying = resolve; });
+    // The line goes out while the host waits for the worker: the query has been sent.
     const runaway = attacker.run(
-      "const db = require('database'); db.configure(); db.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c')",
-      { limits: { wallMs: 1500, cpuMs: 1500 } });
-    await sleep(300);
+      "const db = require('database'); db.configure(); console.log('querying'); db.query('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c')",
+      { limits: { wallMs: 1500, cpuMs: 1500 }, onEvent: () => querying() });
+    await started;
     // The neighbour answers while the query runs: the host's main thread is free.
     const t1 = performance.now();
     assert.equal(await neighbour.value('kept * 6'), '42');

@@ -86,7 +86,7 @@ describe('host pool', () => {
   });
 
   test('hosts exit when the daemon disappears', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/daemon-like.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/daemon-like.ts'), tempWorktree()], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pids: number[] = await new Promise((resolve, reject) => {
       let buf = '';
       child.stdout!.on('data', (d) => {

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closing, fileSession, settings, sleep } from './helpers';
+import { closing, fileSession, settings } from './helpers';
 
 const file = fileSession();
 
@@ -86,7 +86,8 @@ describe('cancel', () => {
     const r = await file.s.run('console.log("running"); for (;;) { counter++ }', {
       limits: { wallMs: 10_000, cpuMs: 10_000 },
       onStart: (req) => { request = req; },
-      onEvent: () => setTimeout(() => { started = performance.now(); file.rt.rt.cancel(request.sessionId, request.executionId); }, 50),
+      // The line arrived: the loop is running.
+      onEvent: () => { started = performance.now(); file.rt.rt.cancel(request.sessionId, request.executionId); },
     });
     const latency = performance.now() - started;
     assert.equal(r.outcome.status, 'cancelled');
@@ -100,7 +101,7 @@ describe('cancel', () => {
     const r = await file.s.run('console.log("waiting"); new Promise((r) => setTimeout(r, 5000))', {
       limits: { wallMs: 10_000 },
       onStart: (req) => { request = req; },
-      onEvent: () => setTimeout(() => file.rt.rt.cancel(request.sessionId, request.executionId), 20),
+      onEvent: () => file.rt.rt.cancel(request.sessionId, request.executionId),
     });
     assert.equal(r.outcome.status, 'cancelled');
     assert.ok(r.outcome.wallMs < 300);
@@ -116,8 +117,10 @@ describe('parallel sessions', () => {
   test('a 1-second busy loop in one session does not delay another', async () => {
     const busy = await file.rt.session({ settings: settings({ wallMs: 3000, cpuMs: 3000 }) });
     const quick = await file.rt.session();
-    const loop = busy.run('const t = Date.now(); while (Date.now() - t < 1000); "done"', { limits: { wallMs: 3000, cpuMs: 3000 } });
-    await sleep(50);
+    let spinning!: () => void;
+    const started = new Promise<void>((resolve) => { spinning = resolve; });
+    const loop = busy.run('console.log("spinning"); setTimeout(() => { const t = Date.now(); while (Date.now() - t < 1000); }, 1); "done"', { limits: { wallMs: 3000, cpuMs: 3000 }, onEvent: () => spinning() });
+    await started;
     const t0 = performance.now();
     assert.equal(await quick.value('1 + 1'), '2');
     assert.ok(performance.now() - t0 < 100, `took ${performance.now() - t0} ms`);

@@ -32,7 +32,7 @@ function violations(dir: string, forbidden: (t: string) => boolean): string[] {
 }
 
 test('server/core talks to the world only through its ports', () => {
-  const io = /^(vscode-jsonrpc|isolated-vm|sql\.js|chokidar|node:|fs$|path$|child_process$)|^server\/(store|runtime|transport|files|libraries|modules)\b/;
+  const io = /^(vscode-jsonrpc|isolated-vm|sql\.js|chokidar|node:|fs$|path$|child_process$)|^server\/(store|runtime|transport|files|git|libraries|modules)\b/;
   assert.deepEqual(violations('server/core', (t) => io.test(t)), []);
 });
 
@@ -42,7 +42,7 @@ test('only server/runtime imports isolated-vm; only server/store and server/modu
       .flatMap((file) => imports(file).filter((s) => spec.test(s)).map((s) => `${file} imports ${s}`));
   assert.deepEqual(outside('server/runtime/', /^isolated-vm$/), []);
   assert.deepEqual(outside('server/store/', /^sql\.js/).filter((v) => !v.startsWith('server/modules/')), []);
-  const daemonSide = ['server/core', 'server/store', 'server/runtime', 'server/files', 'server/libraries', 'server/modules'];
+  const daemonSide = ['server/core', 'server/store', 'server/runtime', 'server/files', 'server/git', 'server/libraries', 'server/modules'];
   assert.deepEqual(daemonSide.flatMap((d) => violations(d, (t) => /^vscode-jsonrpc/.test(t))), []);
 });
 

@@ -20,6 +20,7 @@ import { constants } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { anchored, inParent, OutsideError } from '../../files/anchored';
+import { contain, worktreeRoot, type ContainedPath, type WorktreeRoot } from '../../files/contained-path';
 import { isInside } from '../../files/inside';
 import { ImportRefused } from './errors';
 import type { Execution } from './execution';
@@ -57,7 +58,7 @@ class ModuleGraph {
   private readonly byKey = new Map<string, ivm.Module>();
   /** specifier → module, per importing module: the whole graph is loaded before instantiation. */
   private readonly links = new Map<ivm.Module, Map<string, ivm.Module>>();
-  private rootReal: string | undefined;
+  private rootReal: WorktreeRoot | undefined;
 
   constructor(private readonly session: ModuleSession, private readonly exec: Execution) {}
 
@@ -145,7 +146,7 @@ class ModuleGraph {
    * The file's text, read from the folder that was checked (server/files/anchored.ts):
    * a folder swapped for a link since locate() cannot lead the read outside.
    */
-  private async read(specifier: string, real: string): Promise<string> {
+  private async read(specifier: string, real: ContainedPath): Promise<string> {
     if (!anchored()) return readFile(real, 'utf8');
     try {
       return await inParent(this.rootReal!, real, (p) => readFile(p, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW }));
@@ -156,7 +157,7 @@ class ModuleGraph {
   }
 
   /** The worktree file a specifier names (as named, and its real path), or undefined. */
-  private async locate(specifier: string, referrerDir: string): Promise<{ found: string; real: string } | undefined> {
+  private async locate(specifier: string, referrerDir: string): Promise<{ found: string; real: ContainedPath } | undefined> {
     const { resolver } = this.exec.request;
     const bases: string[] = [];
     if (specifier.startsWith('./') || specifier.startsWith('../')) {
@@ -171,13 +172,13 @@ class ModuleGraph {
     }
     // Refused before anything is looked up: whether a file outside exists must not show in the answer.
     if (bases.some((base) => !isInside(this.worktree, base))) throw new ImportRefused(`import '${specifier}' resolves outside the worktree`);
-    this.rootReal ??= await realpath(this.worktree);
+    this.rootReal ??= await worktreeRoot(this.worktree);
     for (const base of bases) {
       const candidates = [base, ...resolver.extensions.map((e) => base + e), ...resolver.extensions.map((e) => path.join(base, `index${e}`))];
       for (const candidate of candidates) {
         if (!(await isFile(candidate))) continue;
-        const real = await realpath(candidate);
-        if (!isInside(this.rootReal, real)) {
+        const real = contain(this.rootReal, await realpath(candidate));
+        if (!real) {
           throw new ImportRefused(`import '${specifier}' resolves (through a link) outside the worktree`);
         }
         return { found: candidate, real };

@@ -1,0 +1,38 @@
+// `npm test` after the build: every test file (test/vscode aside) under
+// node's runner, with a TMPDIR of its own. Tests must remove what they make
+// there (test/helpers/temp.ts); whatever is left — tsx's transform cache
+// aside — is listed and fails the run. The folder itself is removed either
+// way, so one run leaves nothing in the caller's TMPDIR.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const files = [];
+(function walk(dir) {
+  for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory() && rel !== path.join('test', 'vscode')) walk(rel);
+    else if (e.isFile() && e.name.endsWith('.test.ts')) files.push(rel);
+  }
+})('test');
+files.sort();
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'vm-system-test-'));
+let status = 1;
+try {
+  const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-force-exit', '--import', 'tsx', ...files], {
+    cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp },
+  });
+  status = run.status ?? 1;
+  const left = readdirSync(tmp).filter((name) => !name.startsWith('tsx-'));
+  if (left.length) {
+    console.error(`\nthe tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in TMPDIR: ${left.join(', ')}`);
+    status ||= 1;
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+}
+process.exit(status);
