@@ -65,12 +65,12 @@ export function registerLibs(program: Command): void {
     .argument('[specs...]', 'library specs, e.g. lodash yup@1.4.0 @scope/pkg@^2')
     .action((specs: string[], _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
       const token = `cli-${process.pid}`;
-      if (!k.json && process.stderr.isTTY) {
-        const paint = stderrPaint();
+      if (!k.json && k.term.stderr.isTTY) {
+        const paint = stderrPaint(k.term);
         k.client.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string; message?: string; percentage?: number } }) => {
           if (p.token !== token) return;
-          if (p.value.kind === 'report') process.stderr.write(`\r\u001b[K${paint.dim(`${p.value.percentage ?? 0}% ${p.value.message ?? ''}`)}`);
-          if (p.value.kind === 'end') process.stderr.write('\r\u001b[K');
+          if (p.value.kind === 'report') k.term.stderr.write(`\r\u001b[K${paint.dim(`${p.value.percentage ?? 0}% ${p.value.message ?? ''}`)}`);
+          if (p.value.kind === 'end') k.term.stderr.write('\r\u001b[K');
         });
       }
       const result = await k.call(LibrariesInstall, { names: specs.length ? specs : undefined, workDoneToken: token });

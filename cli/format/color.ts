@@ -1,7 +1,10 @@
 /**
  * ANSI colours, only for a terminal and never with NO_COLOR
- * (https://no-color.org: present and not empty). Zod-free (fast path).
+ * (https://no-color.org: present and not empty); FORCE_COLOR (as Node reads
+ * it: set and not `0`/`false`) turns them on anywhere. Zod-free (fast path).
  */
+import { processTerminal, type Terminal } from '../terminal';
+
 export interface Paint {
   readonly enabled: boolean;
   bold(s: string): string;
@@ -14,6 +17,8 @@ export interface Paint {
 }
 
 export function colorsWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
@@ -28,8 +33,8 @@ export function paintFor(enabled: boolean): Paint {
   };
 }
 
-export const stdoutPaint = (): Paint => paintFor(colorsWanted(process.stdout));
-export const stderrPaint = (): Paint => paintFor(colorsWanted(process.stderr));
+export const stdoutPaint = (term: Terminal = processTerminal): Paint => paintFor(colorsWanted(term.stdout, term.env));
+export const stderrPaint = (term: Terminal = processTerminal): Paint => paintFor(colorsWanted(term.stderr, term.env));
 
 /** Colour of an execution or session status. */
 export function statusColor(paint: Paint, status: string): string {

@@ -7,6 +7,7 @@ import {
   ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
   type ResultOf,
 } from '../protocol';
+import { CliOutput } from '../protocol/cli-run';
 import { toResponseError, wireError } from './error-mapper';
 import { FrameLimiter } from './frame-limit';
 import { FrameWriter } from './frame-writer';
@@ -65,6 +66,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
     didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
     didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
     progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
+    cliOutput: (stream, text) => void connection.sendNotification(CliOutput.type, { stream, text }).catch(() => undefined),
   };
   const askClient = (executionId: string, message: string): Promise<string | null> => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
     .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null);

@@ -13,6 +13,8 @@ export interface RequestContext extends CallContext {
   didEnd?(watchId: string, reason: string): void;
   /** Reports `$/progress` for a client-supplied workDoneToken. */
   progress?(token: string | number, value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number }): void;
+  /** Sends cli/output (a command `cli/run` runs for this client). */
+  cliOutput?(stream: 'stdout' | 'stderr', text: string): void;
 }
 
 export interface Route {
