@@ -25,6 +25,8 @@ export interface RemoteHost {
   write(stream: 'stdout' | 'stderr', text: string): void;
   /** The launcher's Ctrl-C (a `$/cancelRequest` of the `cli/run`). Answers the unsubscribe. */
   onCancel(handler: () => void): () => void;
+  /** The launcher went away (killed, a second Ctrl-C): as SIGTERM for a process. Answers the unsubscribe. */
+  onGone(handler: () => void): () => void;
 }
 
 export type RemoteOutcome = { exitCode: number } | { runLocally: string };
@@ -48,10 +50,16 @@ export async function runRemote(
     columns: facts.columns,
   });
   const interruptHandlers = new Set<() => void>();
+  const terminateHandlers = new Set<() => void>();
   const offCancel = host.onCancel(() => {
     // Nobody listening is a process without a SIGINT handler: it ends with 130.
     if (interruptHandlers.size === 0) exitNow(130);
     for (const handler of [...interruptHandlers]) handler();
+  });
+  const offGone = host.onGone(() => {
+    // Nobody to print for: the command cleans up (closes its session) as on SIGTERM, or just ends.
+    if (terminateHandlers.size === 0) exitNow(143);
+    for (const handler of [...terminateHandlers]) handler();
   });
   const term: Terminal = {
     stdout: stream('stdout', command.stdout),
@@ -59,8 +67,7 @@ export async function runRemote(
     env: command.env,
     cwd: command.cwd,
     onInterrupt: (handler) => { interruptHandlers.add(handler); return () => { interruptHandlers.delete(handler); }; },
-    // The launcher is killed outright by SIGTERM/SIGHUP; the command ends as its own connections close.
-    onTerminate: () => () => undefined,
+    onTerminate: (handler) => { terminateHandlers.add(handler); return () => { terminateHandlers.delete(handler); }; },
     exit: (code) => exitNow(code),
     inDaemon: { dbPath: host.dbPath, connect: host.connect },
   };
@@ -75,5 +82,6 @@ export async function runRemote(
   } finally {
     finished = true;
     offCancel();
+    offGone();
   }
 }

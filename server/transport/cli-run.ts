@@ -21,6 +21,7 @@ interface CliProgram {
     connect(): Duplex;
     write(stream: 'stdout' | 'stderr', text: string): void;
     onCancel(handler: () => void): () => void;
+    onGone(handler: () => void): () => void;
   }): Promise<Outcome>;
 }
 
@@ -43,6 +44,7 @@ export function cliRunRoute(dbPath: string, connect: () => Duplex): Route {
         const listening = ctx.cancellation?.onCancellationRequested(handler);
         return () => listening?.dispose();
       },
+      onGone: (handler) => ctx.onClientGone?.(handler) ?? (() => undefined),
     }),
   };
 }

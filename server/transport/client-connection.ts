@@ -50,6 +50,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   let answersPrompts = false;
   /** Sessions created with closeWithConnection: they end with this connection. */
   const owned = new Set<string>();
+  const goneListeners = new Set<() => void>();
 
   const sendBad = (code: 'PARSE_ERROR' | 'INVALID_REQUEST', params: BadMessageParams): void => {
     const error = wireError(code, params.message);
@@ -67,6 +68,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
     didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
     progress: (token, value) => void connection.sendNotification('$/progress', { token, value }).catch(() => undefined),
     cliOutput: (stream, text) => void connection.sendNotification(CliOutput.type, { stream, text }).catch(() => undefined),
+    onClientGone: (listener) => { goneListeners.add(listener); return () => { goneListeners.delete(listener); }; },
   };
   const askClient = (executionId: string, message: string): Promise<string | null> => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
     .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null);
@@ -113,6 +115,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   connection.onNotification(() => { /* initialized, unknown notifications: ignored as LSP does */ });
   connection.onError(([error]) => host.log(`connection error: ${error.message}`));
   connection.onClose(() => {
+    for (const listener of [...goneListeners]) listener();
     for (const sessionId of owned) void host.closeSession(sessionId).catch(() => undefined);
     if (!owner) return;
     // Client gone: behave like shutdown + exit, losing nothing acknowledged.

@@ -15,6 +15,8 @@ export interface RequestContext extends CallContext {
   progress?(token: string | number, value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number }): void;
   /** Sends cli/output (a command `cli/run` runs for this client). */
   cliOutput?(stream: 'stdout' | 'stderr', text: string): void;
+  /** Calls `listener` when this client's connection ends; answers the unsubscribe. */
+  onClientGone?(listener: () => void): () => void;
 }
 
 export interface Route {

@@ -112,3 +112,25 @@ test('a reader that goes away early (`| head -1`) ends the command quietly, no E
   assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event|at /, stderr);
   assert.equal(code, 0, stderr);
 });
+
+test('a run whose command is killed (SIGTERM) closes its session, through node and through the native launcher alike', async () => {
+  const { cliDb, spawnCli } = await import('../helpers/cli');
+  const { waitUntil } = await import('../helpers/processes');
+  const d = cliDb();
+  const cwd = makeWorktree({ 'slow.js': 'console.log("started"); setTimeout(() => console.log("never"), 20000);' });
+  assert.equal((await d.run(['daemon', 'start'])).code, 0);
+  try {
+    for (const env of [{ VM_SYSTEM_NO_NATIVE: '1' }, {}]) {
+      const run = spawnCli(['run', 'slow.js'], { cwd, env: { ...d.env, ...env } });
+      await run.waitFor(/started\n/);
+      run.proc.kill('SIGTERM');
+      await run.exited;
+      await waitUntil(async () => {
+        const { sessions } = await d.json<{ sessions: Array<{ status: string }> }>(['session', 'list']);
+        return sessions.every((s) => s.status === 'closed');
+      }, 10000, `the session of the killed run to close (${JSON.stringify(env)})`);
+    }
+  } finally {
+    await d.stop();
+  }
+});
