@@ -120,7 +120,7 @@ test('a run whose command is killed (SIGTERM) closes its session, through node a
   const cwd = makeWorktree({ 'slow.js': 'console.log("started"); setTimeout(() => console.log("never"), 20000);' });
   assert.equal((await d.run(['daemon', 'start'])).code, 0);
   try {
-    for (const env of [{ VM_SYSTEM_NO_NATIVE: '1' }, {}]) {
+    for (const env of [{ VM_SYSTEM_NO_NATIVE: '1' }, {}] as Array<Record<string, string>>) {
       const run = spawnCli(['run', 'slow.js'], { cwd, env: { ...d.env, ...env } });
       await run.waitFor(/started\n/);
       run.proc.kill('SIGTERM');
