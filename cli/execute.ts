@@ -8,6 +8,7 @@ import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc/
 import { errorCodeOf, ExecutionsEvents, ExecutionsGet, type ExecutionWithEvents } from '../server/protocol';
 import type { DaemonClient } from './connect';
 import { EXIT } from './exit-codes';
+import { CODE_FAILURES, printCodeFailure, printExecution } from './execution-output';
 import type { EventPrinter } from './render';
 import type { Terminal } from './terminal';
 
@@ -15,9 +16,6 @@ export interface Outcome {
   exit: number;
   execution?: ExecutionWithEvents;
 }
-
-/** Errors that mean "the code ran and failed" rather than a protocol error. */
-const CODE_FAILURES = new Set(['OUTPUT_LIMIT_EXCEEDED', 'REQUEST_CANCELLED']);
 
 export async function execute(
   client: DaemonClient,
@@ -34,23 +32,19 @@ export async function execute(
 ): Promise<Outcome> {
   try {
     const execution = await send(options.cancel.token);
-    if (options.json) options.term.stdout.write(`${JSON.stringify(execution)}\n`);
-    else for (const event of execution.events) options.printer.print(event);
-    return { exit: execution.status === 'ok' ? EXIT.OK : EXIT.CODE_FAILED, execution };
+    return { exit: printExecution(execution, options.json, options.printer, options.term), execution };
   } catch (error) {
     const code = errorCodeOf(error);
     if (!code || !CODE_FAILURES.has(code)) throw error;
     const executionId = (error as { data?: { details?: { executionId?: unknown } } }).data?.details?.executionId;
     if (code === 'REQUEST_CANCELLED' && options.cancelLineOnly && !options.json && typeof executionId === 'string'
       && await printedItsEnd(client, options.printer, executionId)) return { exit: EXIT.CODE_FAILED };
-    options.term.stderr.write(`vm-system: ${code}: ${(error as Error).message}\n`);
-    if (options.json && typeof executionId === 'string') {
-      // The partial execution stays queryable: it is the result.
-      const execution = await client.call(ExecutionsGet, { executionId }).catch(() => undefined);
-      const page = await client.call(ExecutionsEvents, { executionId, limit: 10000 }).catch(() => undefined);
-      if (execution) options.term.stdout.write(`${JSON.stringify({ ...execution, events: page?.events ?? [] })}\n`);
-    }
-    return { exit: EXIT.CODE_FAILED };
+    const exit = await printCodeFailure({ code, message: (error as Error).message, executionId }, options.json, options.term, async (id) => {
+      const execution = await client.call(ExecutionsGet, { executionId: id }).catch(() => undefined);
+      const page = await client.call(ExecutionsEvents, { executionId: id, limit: 10000 }).catch(() => undefined);
+      return execution && { ...execution, events: page?.events ?? [] };
+    });
+    return { exit };
   }
 }
 

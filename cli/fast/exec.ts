@@ -12,6 +12,7 @@ import { ConnectionLost, RawClient, RpcError } from '../daemon/raw-client';
 import { resolveDbPath, socketPathOf } from '../daemon/paths';
 import { connectSocket } from '../../client/socket';
 import { EXIT } from '../exit-codes';
+import { CODE_FAILURES, printCodeFailure, printExecution } from '../execution-output';
 import { colorsWanted, paintFor } from '../format/color';
 import { EventPrinter, outOf } from '../render';
 import { processTerminal, type Terminal } from '../terminal';
@@ -69,9 +70,7 @@ export async function runExecution(
   try {
     await client.request('initialize', { processId: process.pid, clientInfo: { name: 'vm-system-cli' } });
     const execution = await client.request<ExecutionWithEvents>(method, params, (id) => { requestId = id; });
-    if (json) term.stdout.write(`${JSON.stringify(execution)}\n`);
-    else for (const event of execution.events) printer.print(event);
-    return execution.status === 'ok' ? EXIT.OK : EXIT.CODE_FAILED;
+    return printExecution(execution, json, printer, term);
   } catch (error) {
     return await reportFailure(client, error, json, term);
   } finally {
@@ -83,18 +82,15 @@ export async function runExecution(
 async function reportFailure(client: RawClient, error: unknown, json: boolean, term: Terminal): Promise<number> {
   if (error instanceof RpcError) {
     const code = error.data?.code ?? String(error.code);
-    term.stderr.write(`vm-system: ${code}: ${error.message}\n`);
-    if (code === 'OUTPUT_LIMIT_EXCEEDED' || code === 'REQUEST_CANCELLED') {
-      const executionId = error.data?.details?.executionId;
-      if (json && typeof executionId === 'string') {
-        // The partial execution stays queryable: print it as the result.
-        const execution = await client.request<Record<string, unknown>>('executions/get', { executionId }).catch(() => undefined);
-        const page = await client.request<{ events: Event[] }>('executions/events', { executionId, limit: 10000 }).catch(() => undefined);
-        if (execution) term.stdout.write(`${JSON.stringify({ ...execution, events: page?.events ?? [] })}\n`);
-      }
-      return EXIT.CODE_FAILED;
+    if (!CODE_FAILURES.has(code)) {
+      term.stderr.write(`vm-system: ${code}: ${error.message}\n`);
+      return EXIT.USAGE;
     }
-    return EXIT.USAGE;
+    return printCodeFailure({ code, message: error.message, executionId: error.data?.details?.executionId }, json, term, async (executionId) => {
+      const execution = await client.request<Record<string, unknown>>('executions/get', { executionId }).catch(() => undefined);
+      const page = await client.request<{ events: Event[] }>('executions/events', { executionId, limit: 10000 }).catch(() => undefined);
+      return execution && { ...execution, events: page?.events ?? [] };
+    });
   }
   if (error instanceof ConnectionLost) {
     term.stderr.write('vm-system: the daemon closed the connection\n');
