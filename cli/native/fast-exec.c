@@ -547,9 +547,10 @@ int main(int argc, char **argv) {
       }
       continue;
     }
-    if (method || !id || id->type != J_NUM) continue; /* a request from the daemon: this client declared no capability that asks for one */
-    if (get(m, "error")) return give_up(); /* initialize or cli/run refused (an older daemon): node runs it */
-    if ((int)id->num != 2) continue;
+    if (method) continue; /* a request from the daemon: this client declared no capability that asks for one */
+    /* initialize or cli/run refused (an older daemon; a frame it could not read answers with id null): node runs it */
+    if (get(m, "error")) return give_up();
+    if (!id || id->type != J_NUM || (int)id->num != 2) continue;
     Json *result = get(m, "result");
     Json *code = get(result, "exitCode");
     if (code && code->type == J_NUM) return (int)code->num;
