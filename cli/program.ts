@@ -27,7 +27,7 @@ Environment:
   VM_SYSTEM_DB       database file (same as --db)
   VM_SYSTEM_IDLE_MS  idle period before a background daemon exits (default 300000)
   NO_COLOR           no colours (they are used on terminals only anyway)
-  FORCE_COLOR        colours even when not on a terminal (0 or false: none)
+  FORCE_COLOR        1, 2, 3 or true: colours even when not on a terminal; 0: none
 
 Exit codes: 0 success, 1 the code ran and failed (exception, timeout, limit,
 cancelled), 2 usage or protocol error (the message names the error code),
