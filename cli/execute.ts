@@ -65,10 +65,10 @@ export { CancellationTokenSource };
 export async function withInterrupts<T>(term: Terminal, cancel: CancellationTokenSource, cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
   let interrupts = 0;
   const offInt = term.onInterrupt(() => {
-    if (++interrupts > 1) void cleanup().finally(() => term.exit(130));
+    if (++interrupts > 1) void cleanup().catch(() => undefined).finally(() => term.exit(130));
     else cancel.cancel();
   });
-  const offTerm = term.onTerminate(() => { void cleanup().finally(() => term.exit(143)); });
+  const offTerm = term.onTerminate(() => { void cleanup().catch(() => undefined).finally(() => term.exit(143)); });
   try {
     return await fn();
   } finally {

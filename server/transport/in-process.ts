@@ -17,6 +17,19 @@ export function inProcessPair(): { client: Duplex; daemon: { input: Readable; ou
     destroy(error, done) { toDaemon.end(); done(error); },
   });
   fromDaemon.on('data', (chunk: Buffer) => { if (!client.destroyed) client.push(chunk); });
+  // The client's 'data' listeners run in the daemon's process (from push(), or later from the
+  // stream's own ticks): one that throws loses its connection, as a socket client would, instead
+  // of reaching the daemon as an uncaught exception.
+  const emit = client.emit.bind(client);
+  client.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (event !== 'data') return emit(event, ...args);
+    try {
+      return emit(event, ...args);
+    } catch (error) {
+      process.nextTick(() => client.destroy(error as Error));
+      return true;
+    }
+  }) as typeof client.emit;
   fromDaemon.on('end', () => { if (!client.destroyed) client.push(null); });
   return { client, daemon: { input: toDaemon, output: fromDaemon } };
 }
