@@ -115,8 +115,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       process.exit(1);
     }
     log(`serving socket ${socketPath}`);
-    // Compile the CLI program while idle, so that the launcher's first command does not wait for it.
-    setTimeout(() => { try { loadCliProgram(); } catch { /* loaded again, and reported, by the first cli/run */ } }, 50).unref();
+    // Compile the CLI program (~800 KB) for the native launcher's commands once the command that
+    // started this daemon is likely served (it does not need it), so the next one does not wait for it.
+    setTimeout(() => { try { loadCliProgram(); } catch { /* loaded again, and reported, by the first cli/run */ } }, 1000).unref();
   }
   log(`daemon ${version} pid ${process.pid} serving ${dbPath}`);
   const warning = engineWarning();
