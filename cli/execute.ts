@@ -8,21 +8,20 @@ import { CancellationTokenSource, type CancellationToken } from 'vscode-jsonrpc/
 import { errorCodeOf, ExecutionsEvents, ExecutionsGet, type ExecutionWithEvents } from '../server/protocol';
 import type { DaemonClient } from './connect';
 import { EXIT } from './exit-codes';
+import { CODE_FAILURES, printCodeFailure, printExecution } from './execution-output';
 import type { EventPrinter } from './render';
+import type { Terminal } from './terminal';
 
 export interface Outcome {
   exit: number;
   execution?: ExecutionWithEvents;
 }
 
-/** Errors that mean "the code ran and failed" rather than a protocol error. */
-const CODE_FAILURES = new Set(['OUTPUT_LIMIT_EXCEEDED', 'REQUEST_CANCELLED']);
-
 export async function execute(
   client: DaemonClient,
   send: (token: CancellationToken) => Promise<ExecutionWithEvents>,
   options: {
-    json: boolean; printer: EventPrinter; cancel: CancellationTokenSource;
+    json: boolean; printer: EventPrinter; cancel: CancellationTokenSource; term: Terminal;
     /**
      * A cancel reported once, by the execution's own `[vm-system] Execution
      * cancelled` line (the interactive REPL); otherwise (run, exec: scripts
@@ -33,23 +32,19 @@ export async function execute(
 ): Promise<Outcome> {
   try {
     const execution = await send(options.cancel.token);
-    if (options.json) process.stdout.write(`${JSON.stringify(execution)}\n`);
-    else for (const event of execution.events) options.printer.print(event);
-    return { exit: execution.status === 'ok' ? EXIT.OK : EXIT.CODE_FAILED, execution };
+    return { exit: printExecution(execution, options.json, options.printer, options.term), execution };
   } catch (error) {
     const code = errorCodeOf(error);
     if (!code || !CODE_FAILURES.has(code)) throw error;
     const executionId = (error as { data?: { details?: { executionId?: unknown } } }).data?.details?.executionId;
     if (code === 'REQUEST_CANCELLED' && options.cancelLineOnly && !options.json && typeof executionId === 'string'
       && await printedItsEnd(client, options.printer, executionId)) return { exit: EXIT.CODE_FAILED };
-    process.stderr.write(`vm-system: ${code}: ${(error as Error).message}\n`);
-    if (options.json && typeof executionId === 'string') {
-      // The partial execution stays queryable: it is the result.
-      const execution = await client.call(ExecutionsGet, { executionId }).catch(() => undefined);
-      const page = await client.call(ExecutionsEvents, { executionId, limit: 10000 }).catch(() => undefined);
-      if (execution) process.stdout.write(`${JSON.stringify({ ...execution, events: page?.events ?? [] })}\n`);
-    }
-    return { exit: EXIT.CODE_FAILED };
+    const exit = await printCodeFailure({ code, message: (error as Error).message, executionId }, options.json, options.term, async (id) => {
+      const execution = await client.call(ExecutionsGet, { executionId: id }).catch(() => undefined);
+      const page = await client.call(ExecutionsEvents, { executionId: id, limit: 10000 }).catch(() => undefined);
+      return execution && { ...execution, events: page?.events ?? [] };
+    });
+    return { exit };
   }
 }
 
@@ -67,21 +62,17 @@ export { CancellationTokenSource };
  * While `fn` runs: the first Ctrl-C cancels (`$/cancelRequest` through the
  * token), a second one leaves at once; SIGTERM/SIGHUP run `cleanup` and leave.
  */
-export async function withInterrupts<T>(cancel: CancellationTokenSource, cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+export async function withInterrupts<T>(term: Terminal, cancel: CancellationTokenSource, cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
   let interrupts = 0;
-  const onInt = (): void => {
-    if (++interrupts > 1) void cleanup().finally(() => process.exit(130));
+  const offInt = term.onInterrupt(() => {
+    if (++interrupts > 1) void cleanup().catch(() => undefined).finally(() => term.exit(130));
     else cancel.cancel();
-  };
-  const onTerm = (): void => { void cleanup().finally(() => process.exit(143)); };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onTerm);
+  });
+  const offTerm = term.onTerminate(() => { void cleanup().catch(() => undefined).finally(() => term.exit(143)); });
   try {
     return await fn();
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
+    offInt();
+    offTerm();
   }
 }

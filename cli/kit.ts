@@ -8,15 +8,19 @@ import { requireShared, type DaemonClient } from './connect';
 import { resolveDbPath } from './daemon/paths';
 import { CliExit, EXIT } from './exit-codes';
 import { stdoutPaint, type Paint } from './format/color';
+import { terminalOf, type Terminal } from './terminal';
 
 export interface Globals {
   dbPath: string;
   json: boolean;
+  /** Where the command writes, its environment and working directory. */
+  term: Terminal;
 }
 
 export function globalsOf(cmd: Command): Globals {
   const o = cmd.optsWithGlobals<{ db?: string; json?: boolean }>();
-  return { dbPath: resolveDbPath(o.db), json: Boolean(o.json) };
+  const term = terminalOf(cmd);
+  return { dbPath: resolveDbPath(o.db, term.env, term.cwd), json: Boolean(o.json), term };
 }
 
 export interface Kit extends Globals {
@@ -27,19 +31,19 @@ export interface Kit extends Globals {
   print<T>(result: T, human: (result: T, paint: Paint) => string): void;
 }
 
-export function makePrinter(json: boolean, paint: Paint): Kit['print'] {
+export function makePrinter(json: boolean, paint: Paint, term: Terminal): Kit['print'] {
   return (result, human) => {
-    process.stdout.write(json ? `${JSON.stringify(result)}\n` : human(result, paint));
+    term.stdout.write(json ? `${JSON.stringify(result)}\n` : human(result, paint));
   };
 }
 
 /** Runs `fn` against the shared daemon of the command's database (started when none runs). */
 export async function withDaemon(cmd: Command, fn: (kit: Kit) => Promise<void>): Promise<void> {
   const globals = globalsOf(cmd);
-  const client = await requireShared(globals.dbPath);
-  const paint = stdoutPaint();
+  const client = await requireShared(globals.dbPath, globals.term);
+  const paint = stdoutPaint(globals.term);
   try {
-    await fn({ ...globals, client, call: client.call, paint, print: makePrinter(globals.json, paint) });
+    await fn({ ...globals, client, call: client.call, paint, print: makePrinter(globals.json, paint, globals.term) });
   } finally {
     await client.close();
   }

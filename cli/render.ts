@@ -4,13 +4,16 @@
  */
 import type { Event, ValuePayload } from '../server/protocol';
 import { paintFor, type Paint } from './format/color';
+import { processTerminal, type Terminal } from './terminal';
 
 export interface Out { stdout(text: string): void; stderr(text: string): void }
 
-export const processOut: Out = {
-  stdout: (t) => { process.stdout.write(t); },
-  stderr: (t) => { process.stderr.write(t); },
-};
+/** A terminal's two streams as an Out. */
+export function outOf(term: Terminal): Out {
+  return { stdout: (t) => term.stdout.write(t), stderr: (t) => term.stderr.write(t) };
+}
+
+export const processOut: Out = outOf(processTerminal);
 
 export interface RenderOptions {
   /** Print `undefined` values too (the interactive REPL does, dimmed). */

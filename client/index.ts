@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import {
   createMessageConnection, StreamMessageReader,
   type CancellationToken, type Disposable, type MessageConnection,
@@ -130,8 +131,8 @@ export async function attachDaemon(options: AttachOptions): Promise<VmSystemClie
   return socket ? attachToSocket(socket, options) : undefined;
 }
 
-/** Initializes a client over a socket already connected to a daemon. */
-export async function attachToSocket(socket: net.Socket, options: ClientOptions = {}): Promise<VmSystemClient> {
+/** Initializes a client over a socket (or any duplex stream) already connected to a daemon. */
+export async function attachToSocket(socket: net.Socket | Duplex, options: ClientOptions = {}): Promise<VmSystemClient> {
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined);
   const connection = createMessageConnection(new StreamMessageReader(socket), new TolerantWriter(socket));

@@ -8,6 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { createCore } from './core/create-core';
 import { FileWatcher } from './files/file-watcher';
 import { WorktreeFiles } from './files/worktree-files';
@@ -17,7 +18,9 @@ import { MODULE_CATALOG } from './modules/catalog';
 import { daemonSocketPath, privateRunDir, type Retention } from './protocol';
 import { createRuntime, engineWarning } from './runtime';
 import { acquireDatabaseLock, openStore } from './store';
+import { cliRunRoute, loadCliProgram } from './transport/cli-run';
 import { serveClient, type ConnectionHost } from './transport/client-connection';
+import { inProcessPair } from './transport/in-process';
 import { listenPrivately, UnsafeSocketPathError } from './transport/socket-file';
 import { createRoutes } from './transport/routes';
 import { version } from '../package.json';
@@ -71,8 +74,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   let ownSocket = false;
   let stopping: Promise<void> | undefined;
   const clients = new Set<unknown>();
+  const routes = createRoutes(core);
   const host: ConnectionHost = {
-    routes: createRoutes(core),
+    routes,
     closeSession: (sessionId) => core.sessions.close(sessionId, 'the client that created it disconnected'),
     version,
     log,
@@ -84,6 +88,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     })()),
     exit: (code) => process.exit(code),
   };
+
+  // A command the daemon runs for the native launcher (cli/run) is a client of this daemon like any other, over a pipe instead of a socket.
+  const connectInProcess = (): Duplex => {
+    const { client, daemon } = inProcessPair();
+    serveClient(daemon.input, daemon.output, host, false);
+    return client;
+  };
+  routes.set('cli/run', cliRunRoute(dbPath, connectInProcess));
 
   if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
   if (socketPath) {
@@ -104,6 +116,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       process.exit(1);
     }
     log(`serving socket ${socketPath}`);
+    // Compile the CLI program (~800 KB) for the native launcher's commands once the command that
+    // started this daemon is likely served (it does not need it), so the next one does not wait for it.
+    setTimeout(() => { try { loadCliProgram(); } catch { /* loaded again, and reported, by the first cli/run */ } }, 1000).unref();
   }
   log(`daemon ${version} pid ${process.pid} serving ${dbPath}`);
   const warning = engineWarning();

@@ -4,6 +4,7 @@ import { ExecutionsCancel, ExecutionsEvents, ExecutionsGet, ExecutionsList } fro
 import { attachDaemon } from '../daemon/background';
 import { RawClient } from '../daemon/raw-client';
 import { CliExit, EXIT } from '../exit-codes';
+import { RunLocally } from '../run-locally';
 import { execRepl, runExecution } from '../fast/exec';
 import { eventTable, executionDetail, executionTable } from '../format/sessions';
 import { globalsOf, intOption, jsonObject, withDaemon } from '../kit';
@@ -18,10 +19,12 @@ export function registerExec(program: Command): void {
     .argument('<session>', 'session id')
     .argument('<code>', 'JavaScript source; "-" reads it from stdin')
     .action(async (sessionId: string, code: string, _opts: unknown, cmd: Command) => {
-      const { dbPath, json } = globalsOf(cmd);
+      const { dbPath, json, term } = globalsOf(cmd);
+      // stdin stays with the process that has it: the native client runs this one with node.
+      if (code === '-' && term.inDaemon) throw new RunLocally('exec repl - reads stdin');
       const input = code === '-' ? await readStdin() : code;
-      const client = new RawClient((await attachDaemon(dbPath, { start: true }))!);
-      const exit = await execRepl(client, { dbPath, sessionId, code: input, json });
+      const client = new RawClient((await attachDaemon(dbPath, { start: true, term }))!);
+      const exit = await execRepl(client, { dbPath, sessionId, code: input, json }, term);
       if (exit !== EXIT.OK) throw new CliExit(exit);
     });
 
@@ -31,10 +34,10 @@ export function registerExec(program: Command): void {
     .argument('<path>', 'path relative to the session\'s worktree')
     .option('--args <json>', 'JSON object visible to the file as __ARGS__')
     .action(async (sessionId: string, file: string, opts: { args?: string }, cmd: Command) => {
-      const { dbPath, json } = globalsOf(cmd);
+      const { dbPath, json, term } = globalsOf(cmd);
       const args = jsonObject('--args', opts.args) ?? {};
-      const client = new RawClient((await attachDaemon(dbPath, { start: true }))!);
-      const exit = await runExecution(client, 'executions/runFile', { sessionId, path: file, args }, json);
+      const client = new RawClient((await attachDaemon(dbPath, { start: true, term }))!);
+      const exit = await runExecution(client, 'executions/runFile', { sessionId, path: file, args }, json, term);
       if (exit !== EXIT.OK) throw new CliExit(exit);
     });
 

@@ -1,4 +1,5 @@
 /** `vm-system ops …` and `vm-system libs …`. */
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { LibrariesInstall, LibrariesList, LibrariesListAvailable, OpsCompact, OpsHealth, OpsRetention, OpsRuntimeSummary, TemplatesAddLibrary, TemplatesRemoveLibrary, WorkDoneProgress } from '../../server/protocol';
 import { stderrPaint } from '../format/color';
@@ -64,12 +65,13 @@ export function registerLibs(program: Command): void {
     .description('install libraries into the cache with their dependencies, checking every tarball (every catalog library and every library a template names when no spec is given)')
     .argument('[specs...]', 'library specs, e.g. lodash yup@1.4.0 @scope/pkg@^2')
     .action((specs: string[], _opts: unknown, cmd: Command) => withDaemon(cmd, async (k) => {
-      const token = `cli-${process.pid}`;
-      if (!k.json && process.stderr.isTTY) {
-        const paint = stderrPaint();
+      // Unique per command: commands of several launchers run in one daemon process.
+      const token = `cli-${randomUUID()}`;
+      if (!k.json && k.term.stderr.isTTY) {
+        const paint = stderrPaint(k.term);
         k.client.connection.onProgress(WorkDoneProgress, token, (value) => {
-          if (value.kind === 'report') process.stderr.write(`\r\u001b[K${paint.dim(`${value.percentage ?? 0}% ${value.message ?? ''}`)}`);
-          if (value.kind === 'end') process.stderr.write('\r\u001b[K');
+          if (value.kind === 'report') k.term.stderr.write(`\r\u001b[K${paint.dim(`${value.percentage ?? 0}% ${value.message ?? ''}`)}`);
+          if (value.kind === 'end') k.term.stderr.write('\r\u001b[K');
         });
       }
       const result = await k.call(LibrariesInstall, { names: specs.length ? specs : undefined, workDoneToken: token });

@@ -20,7 +20,7 @@ export function registerSession(program: Command): void {
       withDaemon(cmd, async (k) => {
         const templateId = await templateIdOf(k.call, opts.templateId);
         const created = await k.call(SessionsCreate, {
-          templateId, worktreePath: path.resolve(opts.worktreePath), workspaceId: opts.workspaceId, baseCommitOid: opts.baseCommit,
+          templateId, worktreePath: path.resolve(k.term.cwd, opts.worktreePath), workspaceId: opts.workspaceId, baseCommitOid: opts.baseCommit,
         });
         k.print(created, sessionDetail);
       }));

@@ -7,15 +7,27 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { CliExit, EXIT } from '../exit-codes';
+import { processTerminal, type Terminal } from '../terminal';
+import { RunLocally } from '../run-locally';
 import { daemonScript, daemonLogPathOf, idleTimeoutMs, socketPathOf } from './paths';
 import { connectSocket } from '../../client/socket';
 
 const START_TIMEOUT_MS = 20000;
 const POLL_MS = 20;
 
-/** A socket connected to the daemon serving `dbPath`, starting one in the background when `start` is set. */
-export async function attachDaemon(dbPath: string, options: { start: boolean }): Promise<net.Socket | undefined> {
+/**
+ * A socket connected to the daemon serving `dbPath`, starting one in the background when `start` is set.
+ * A command the daemon runs (cli/remote.ts) gets an in-process connection to that daemon instead;
+ * another database is not its to serve: the native client then runs the command with node.
+ */
+export async function attachDaemon(dbPath: string, options: { start: boolean; term?: Terminal }): Promise<Duplex | undefined> {
+  const local = (options.term ?? processTerminal).inDaemon;
+  if (local) {
+    if (local.dbPath !== dbPath) throw new RunLocally(`the command's database ${dbPath} is not this daemon's`);
+    return local.connect();
+  }
   const socketPath = socketPathOf(dbPath);
   const existing = await connectSocket(socketPath);
   if (existing || !options.start) return existing;

@@ -9,8 +9,9 @@ import { daemonSocketPath, defaultDbPath } from '../../server/protocol/locations
 /** Background daemons exit after this long with no clients and no live sessions. */
 export const DEFAULT_IDLE_MS = 5 * 60 * 1000;
 
-export function resolveDbPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(flag ?? defaultDbPath(env, os.homedir()));
+export function resolveDbPath(flag?: string, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  // os.homedir() is $HOME when set: the same answer for a command the daemon runs with its launcher's environment.
+  return path.resolve(cwd, flag ?? defaultDbPath(env, env.HOME || os.homedir()));
 }
 
 /** The socket a daemon serving `dbPath` listens on (the daemon derives it the same way). */

@@ -3,7 +3,7 @@
  * zod, so that hot commands (`exec repl`) start fast. Errors reject with
  * RpcError, which carries the contract's string code in `data.code`.
  */
-import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { encodeFrame, MessageDecoder } from './frames';
 
 export class RpcError extends Error {
@@ -22,7 +22,7 @@ export class RawClient {
   private notificationHandler: (method: string, params: unknown) => void = () => undefined;
   readonly closed: Promise<void>;
 
-  constructor(private readonly socket: net.Socket) {
+  constructor(private readonly socket: Duplex) {
     let broken: string | undefined;
     socket.on('data', (chunk: Buffer) => {
       try {

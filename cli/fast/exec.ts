@@ -6,32 +6,30 @@
  * daemon's socket answers; otherwise the full program handles the command
  * (help, usage errors, starting the daemon) and comes back here to run it.
  */
+import { parseArgs } from 'node:util';
 import type { Event, ExecutionWithEvents } from '../../server/protocol';
 import { ConnectionLost, RawClient, RpcError } from '../daemon/raw-client';
 import { resolveDbPath, socketPathOf } from '../daemon/paths';
 import { connectSocket } from '../../client/socket';
 import { EXIT } from '../exit-codes';
+import { CODE_FAILURES, printCodeFailure, printExecution } from '../execution-output';
 import { colorsWanted, paintFor } from '../format/color';
-import { EventPrinter, processOut } from '../render';
+import { EventPrinter, outOf } from '../render';
+import { processTerminal, type Terminal } from '../terminal';
 
 export interface ExecReplArgs { dbPath: string; sessionId: string; code: string; json: boolean }
 
 /** `[--db P] [--json] exec repl [--db P] [--json] SESSION CODE`, nothing else; undefined sends the command down the full path. */
 export function parseFastExecRepl(argv: string[], env: NodeJS.ProcessEnv = process.env): ExecReplArgs | undefined {
-  let db: string | undefined;
-  let json = false;
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
-    if (a === '--json') json = true;
-    else if (a === '--db' && i + 1 < argv.length) db = argv[++i];
-    else if (a.startsWith('--db=')) db = a.slice(5);
-    else if (a.startsWith('-')) return undefined;
-    else positional.push(a);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
+  } catch {
+    return undefined; // an option of another command, --help, a missing value: the full program says what it means
   }
-  if (positional.length !== 4 || positional[0] !== 'exec' || positional[1] !== 'repl' || positional[3] === '-') return undefined;
-  return { dbPath: resolveDbPath(db, env), sessionId: positional[2], code: positional[3], json };
+  const { values, positionals } = parsed;
+  if (positionals.length !== 4 || positionals[0] !== 'exec' || positionals[1] !== 'repl' || positionals[3] === '-') return undefined;
+  return { dbPath: resolveDbPath(values.db, env), sessionId: positionals[2], code: positionals[3], json: values.json === true };
 }
 
 /** Runs the command when the daemon's socket answers; undefined when no daemon runs. */
@@ -43,8 +41,8 @@ export async function tryFastExecRepl(args: ExecReplArgs): Promise<number | unde
 }
 
 /** One `executions/repl` on an attached daemon; answers the exit code. */
-export function execRepl(client: RawClient, args: ExecReplArgs): Promise<number> {
-  return runExecution(client, 'executions/repl', { sessionId: args.sessionId, input: args.code }, args.json);
+export function execRepl(client: RawClient, args: ExecReplArgs, term: Terminal = processTerminal): Promise<number> {
+  return runExecution(client, 'executions/repl', { sessionId: args.sessionId, input: args.code }, args.json, term);
 }
 
 /**
@@ -52,9 +50,11 @@ export function execRepl(client: RawClient, args: ExecReplArgs): Promise<number>
  * come (or prints the execution as JSON), Ctrl-C cancels it; answers the exit
  * code (0 ok, 1 the code failed, 2 a protocol error, 3 connection lost).
  */
-export async function runExecution(client: RawClient, method: 'executions/repl' | 'executions/runFile', params: Record<string, unknown>, json: boolean): Promise<number> {
-  const printer = new EventPrinter(processOut, {
-    outPaint: paintFor(colorsWanted(process.stdout)), errPaint: paintFor(colorsWanted(process.stderr)),
+export async function runExecution(
+  client: RawClient, method: 'executions/repl' | 'executions/runFile', params: Record<string, unknown>, json: boolean, term: Terminal = processTerminal,
+): Promise<number> {
+  const printer = new EventPrinter(outOf(term), {
+    outPaint: paintFor(colorsWanted(term.stdout, term.env)), errPaint: paintFor(colorsWanted(term.stderr, term.env)),
   });
   if (!json) {
     client.onNotification((method, params) => {
@@ -63,43 +63,37 @@ export async function runExecution(client: RawClient, method: 'executions/repl' 
   }
   let requestId: number | undefined;
   let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts > 1 || requestId === undefined) process.exit(130);
+  const offInterrupt = term.onInterrupt(() => {
+    if (++interrupts > 1 || requestId === undefined) { client.close(); term.exit(130); return; }
     client.notify('$/cancelRequest', { id: requestId });
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     await client.request('initialize', { processId: process.pid, clientInfo: { name: 'vm-system-cli' } });
     const execution = await client.request<ExecutionWithEvents>(method, params, (id) => { requestId = id; });
-    if (json) process.stdout.write(`${JSON.stringify(execution)}\n`);
-    else for (const event of execution.events) printer.print(event);
-    return execution.status === 'ok' ? EXIT.OK : EXIT.CODE_FAILED;
+    return printExecution(execution, json, printer, term);
   } catch (error) {
-    return await reportFailure(client, error, json);
+    return await reportFailure(client, error, json, term);
   } finally {
-    process.off('SIGINT', onSigint);
+    offInterrupt();
     client.close();
   }
 }
 
-async function reportFailure(client: RawClient, error: unknown, json: boolean): Promise<number> {
+async function reportFailure(client: RawClient, error: unknown, json: boolean, term: Terminal): Promise<number> {
   if (error instanceof RpcError) {
     const code = error.data?.code ?? String(error.code);
-    process.stderr.write(`vm-system: ${code}: ${error.message}\n`);
-    if (code === 'OUTPUT_LIMIT_EXCEEDED' || code === 'REQUEST_CANCELLED') {
-      const executionId = error.data?.details?.executionId;
-      if (json && typeof executionId === 'string') {
-        // The partial execution stays queryable: print it as the result.
-        const execution = await client.request<Record<string, unknown>>('executions/get', { executionId }).catch(() => undefined);
-        const page = await client.request<{ events: Event[] }>('executions/events', { executionId, limit: 10000 }).catch(() => undefined);
-        if (execution) process.stdout.write(`${JSON.stringify({ ...execution, events: page?.events ?? [] })}\n`);
-      }
-      return EXIT.CODE_FAILED;
+    if (!CODE_FAILURES.has(code)) {
+      term.stderr.write(`vm-system: ${code}: ${error.message}\n`);
+      return EXIT.USAGE;
     }
-    return EXIT.USAGE;
+    return printCodeFailure({ code, message: error.message, executionId: error.data?.details?.executionId }, json, term, async (executionId) => {
+      const execution = await client.request<Record<string, unknown>>('executions/get', { executionId }).catch(() => undefined);
+      const page = await client.request<{ events: Event[] }>('executions/events', { executionId, limit: 10000 }).catch(() => undefined);
+      return execution && { ...execution, events: page?.events ?? [] };
+    });
   }
   if (error instanceof ConnectionLost) {
-    process.stderr.write('vm-system: the daemon closed the connection\n');
+    term.stderr.write('vm-system: the daemon closed the connection\n');
     return EXIT.UNREACHABLE;
   }
   throw error;

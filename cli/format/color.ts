@@ -1,7 +1,11 @@
 /**
  * ANSI colours, only for a terminal and never with NO_COLOR
- * (https://no-color.org: present and not empty). Zod-free (fast path).
+ * (https://no-color.org: present and not empty); FORCE_COLOR decides
+ * instead when set, as Node reads it (`1`, `2`, `3`, `true` or empty: on,
+ * anywhere; any other value: off). Zod-free (fast path).
  */
+import { processTerminal, type Terminal } from '../terminal';
+
 export interface Paint {
   readonly enabled: boolean;
   bold(s: string): string;
@@ -13,7 +17,12 @@ export interface Paint {
   magenta(s: string): string;
 }
 
+/** FORCE_COLOR values that mean colours to Node (tty.getColorDepth); any other value means none. */
+const FORCE_ON = new Set(['', '1', '2', '3', 'true']);
+
 export function colorsWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return FORCE_ON.has(force);
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
@@ -28,8 +37,8 @@ export function paintFor(enabled: boolean): Paint {
   };
 }
 
-export const stdoutPaint = (): Paint => paintFor(colorsWanted(process.stdout));
-export const stderrPaint = (): Paint => paintFor(colorsWanted(process.stderr));
+export const stdoutPaint = (term: Terminal = processTerminal): Paint => paintFor(colorsWanted(term.stdout, term.env));
+export const stderrPaint = (term: Terminal = processTerminal): Paint => paintFor(colorsWanted(term.stderr, term.env));
 
 /** Colour of an execution or session status. */
 export function statusColor(paint: Paint, status: string): string {

@@ -1,18 +1,27 @@
 /*
- * vm-system-fast: `vm-system [--db P] [--json] exec repl SESSION CODE` against
- * a running shared daemon, as a native executable. Starting node costs ~60 ms
- * here, more than the whole request; this answers in a few. It is the same
- * command as cli/fast/exec.ts (same arguments, output, colours and exit
- * codes; the CLI tests drive both), and anything else — other commands, no
- * daemon on the socket, `-` as code, an argument it does not know — is handed
- * to the JavaScript CLI unchanged (exec of `node $VM_SYSTEM_JS_CLI ...`).
+ * vm-system-fast: the native launcher of every client command on a running
+ * shared daemon. Starting node costs ~50 ms here, more than most commands;
+ * this starts in ~1 ms, sends the command line, working directory,
+ * environment and terminal facts (isatty, columns) to the daemon as `cli/run`
+ * (server/protocol/cli-run.ts), and copies the `cli/output` text it gets back
+ * to stdout/stderr until the answer brings the exit code. The daemon runs the
+ * command with the JavaScript CLI's own program (cli/remote.ts): parsing,
+ * rendering, colours, `--json` and exit codes are the CLI's, not this file's.
+ *
+ * It knows no command. Its one guess is the database (`--db`, VM_SYSTEM_DB,
+ * the XDG default) to find the daemon's socket; the daemon checks the guess.
+ * The JavaScript CLI (exec of `node $VM_SYSTEM_JS_CLI ...`) runs the command
+ * instead when no daemon answers (it starts one), when the daemon answers
+ * `runLocally` (the command needs this process's stdin or signals — repl,
+ * rpc, watch, `exec repl -` — manages daemons, or names another database), or
+ * when the daemon refuses `cli/run` (an older daemon). Ctrl-C is forwarded as
+ * `$/cancelRequest`; a second one leaves at once (exit 130).
  *
  * Built by esbuild.mjs when a C compiler is present (isolated-vm needs one
  * anyway); bin/vm-system only uses it when it exists.
  *
- * The daemon's answers are parsed by the small JSON reader below: the client
- * needs a handful of fields, and a dependency-free C file builds everywhere
- * the addon does.
+ * The daemon's answers are parsed by the small JSON reader below: a
+ * dependency-free C file builds everywhere the addon does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -32,6 +42,7 @@ enum { EXIT_OK = 0, EXIT_CODE_FAILED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 }
 
 static int g_argc;
 static char **g_argv;
+extern char **environ;
 
 /* ------------------------------------------------------------ fallback */
 
@@ -104,6 +115,7 @@ typedef struct Json {
   JType type;
   double num;
   char *str;          /* decoded, NUL-terminated (J_STR) */
+  size_t str_len;     /* its length: the text may hold NULs */
   size_t count;       /* J_ARR items / J_OBJ members */
   char **keys;        /* J_OBJ */
   struct Json **items;
@@ -137,7 +149,7 @@ static void put_utf8(Buf *b, unsigned cp) {
   else { o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); buf_add(b, o, 4); }
 }
 
-static char *parse_string_body(Parser *p) {
+static char *parse_string_body(Parser *p, size_t *len) {
   /* p->s is just past the opening quote */
   Buf b = {0};
   buf_reserve(&b, 16);
@@ -172,6 +184,7 @@ static char *parse_string_body(Parser *p) {
   }
   if (p->s >= p->end) { free(b.p); return NULL; }
   p->s++; /* closing quote */
+  if (len) *len = b.len;
   return b.p;
 }
 
@@ -204,7 +217,7 @@ static Json *parse_value(Parser *p) {
         skip_ws(p);
         if (p->s >= p->end || *p->s != '"') return NULL;
         p->s++;
-        key = parse_string_body(p);
+        key = parse_string_body(p, NULL);
         if (!key) return NULL;
         skip_ws(p);
         if (p->s >= p->end || *p->s != ':') return NULL;
@@ -228,7 +241,7 @@ static Json *parse_value(Parser *p) {
   } else if (c == '"') {
     p->s++;
     j = new_json(J_STR, start);
-    j->str = parse_string_body(p);
+    j->str = parse_string_body(p, &j->str_len);
     if (!j->str) return NULL;
   } else if (!strncmp(p->s, "true", 4) && p->end - p->s >= 4) { j = new_json(J_TRUE, start); p->s += 4; }
   else if (!strncmp(p->s, "false", 5) && p->end - p->s >= 5) { j = new_json(J_FALSE, start); p->s += 5; }
@@ -258,116 +271,6 @@ static Json *get(const Json *o, const char *key) {
   return NULL;
 }
 static const char *get_str(const Json *o, const char *key) { Json *v = get(o, key); return v && v->type == J_STR ? v->str : NULL; }
-
-/* ------------------------------------------------------------ output */
-
-typedef struct { int enabled; } Paint;
-static Paint out_paint, err_paint;
-
-static int colors_wanted(int fd) {
-  const char *no = getenv("NO_COLOR");
-  if (no && *no) return 0;
-  const char *term = getenv("TERM");
-  return isatty(fd) && !(term && !strcmp(term, "dumb"));
-}
-
-static void paint(Buf *b, Paint pt, int open, int close, const char *s) {
-  if (pt.enabled) buf_fmt(b, "\x1b[%dm", open);
-  buf_str(b, s);
-  if (pt.enabled) buf_fmt(b, "\x1b[%dm", close);
-}
-
-static void write_all(int fd, const char *s, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, s, n);
-    if (w < 0) { if (errno == EINTR) continue; return; }
-    s += w;
-    n -= (size_t)w;
-  }
-}
-
-static char *last_exec_id;
-static double last_seq;
-
-/** cli/render.ts renderEvent, for the events of one execution, each printed once. */
-static void print_event(const Json *ev) {
-  const char *type = get_str(ev, "type");
-  const char *exec_id = get_str(ev, "executionId");
-  Json *seq = get(ev, "seq");
-  Json *payload = get(ev, "payload");
-  if (!type || !seq || seq->type != J_NUM) return;
-  if (exec_id) {
-    if (last_exec_id && !strcmp(last_exec_id, exec_id)) {
-      if (seq->num <= last_seq) return;
-    } else {
-      free(last_exec_id);
-      last_exec_id = strdup(exec_id);
-    }
-    last_seq = seq->num;
-  }
-  Buf b = {0};
-  int fd = 1;
-  if (!strcmp(type, "console")) {
-    const char *level = get_str(payload, "level");
-    const char *text = get_str(payload, "text");
-    if (!text) text = "";
-    if (level && !strcmp(level, "warn")) { fd = 2; paint(&b, err_paint, 33, 39, text); }
-    else if (level && !strcmp(level, "error")) { fd = 2; paint(&b, err_paint, 31, 39, text); }
-    else if (level && !strcmp(level, "debug")) paint(&b, out_paint, 2, 22, text);
-    else buf_str(&b, text);
-  } else if (!strcmp(type, "value")) {
-    const char *vt = get_str(payload, "type");
-    const char *preview = get_str(payload, "preview");
-    if (!vt || !preview || !strcmp(vt, "undefined")) return;
-    if (!strcmp(vt, "number") || !strcmp(vt, "bigint") || !strcmp(vt, "boolean")) paint(&b, out_paint, 33, 39, preview);
-    else if (!strcmp(vt, "string")) paint(&b, out_paint, 32, 39, preview);
-    else if (!strcmp(vt, "null")) paint(&b, out_paint, 1, 22, preview);
-    else if (!strcmp(vt, "function") || !strcmp(vt, "symbol")) paint(&b, out_paint, 36, 39, preview);
-    else if (!strcmp(vt, "regexp") || !strcmp(vt, "date")) paint(&b, out_paint, 35, 39, preview);
-    else buf_str(&b, preview);
-  } else if (!strcmp(type, "exception")) {
-    fd = 2;
-    Buf line = {0};
-    const char *name = get_str(payload, "name"), *message = get_str(payload, "message");
-    buf_str(&line, name ? name : "undefined");
-    buf_str(&line, ": ");
-    buf_str(&line, message ? message : "undefined");
-    paint(&b, err_paint, 31, 39, line.p);
-    free(line.p);
-    Json *loc = get(payload, "location");
-    const char *lpath = get_str(loc, "path");
-    Json *lline = get(loc, "line"), *lcol = get(loc, "column");
-    if (loc && lpath && lline && lcol) {
-      Buf at = {0};
-      buf_str(&at, "    at ");
-      buf_str(&at, lpath);
-      buf_add(&at, ":", 1);
-      buf_add(&at, lline->raw, lline->raw_len);
-      buf_add(&at, ":", 1);
-      buf_add(&at, lcol->raw, lcol->raw_len);
-      buf_add(&b, "\n", 1);
-      paint(&b, err_paint, 2, 22, at.p);
-      free(at.p);
-    }
-  } else if (!strcmp(type, "system")) {
-    fd = 2;
-    const char *message = get_str(payload, "message");
-    Buf line = {0};
-    buf_str(&line, "[vm-system] ");
-    buf_str(&line, message ? message : "undefined");
-    paint(&b, err_paint, 33, 39, line.p);
-    free(line.p);
-  } else if (!strcmp(type, "display")) {
-    /* text/plain of the bundle, as cli/render.ts prints it */
-    const char *plain = get_str(get(payload, "data"), "text/plain");
-    buf_str(&b, plain ? plain : "");
-  } else {
-    return; /* input_echo */
-  }
-  buf_add(&b, "\n", 1);
-  write_all(fd, b.p, b.len);
-  free(b.p);
-}
 
 /* ------------------------------------------------------------ paths (server/protocol/locations.ts, cli/daemon/paths.ts) */
 
@@ -460,8 +363,32 @@ static char *socket_path_for(const char *db) {
 static int sock = -1;
 static Buf inbuf;
 static volatile sig_atomic_t interrupts;
+static int wrote; /* once output was copied, falling back to node would repeat it */
 
 static void on_sigint(int sig) { (void)sig; interrupts++; }
+
+/** Copies output; a reader that went away (`| head`) ends the command quietly, as the JavaScript CLI does. */
+static void write_out(int fd, const char *s, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) exit(EXIT_OK);
+      return;
+    }
+    s += w;
+    n -= (size_t)w;
+  }
+}
+
+static void write_all(int fd, const char *s, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0) { if (errno == EINTR) continue; return; }
+    s += w;
+    n -= (size_t)w;
+  }
+}
 
 static void send_frame(const Buf *body) {
   char head[64];
@@ -473,18 +400,7 @@ static void send_frame(const Buf *body) {
   free(frame.p);
 }
 
-static void send_request(int id, const char *method, const char *params_json) {
-  Buf b = {0};
-  buf_fmt(&b, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":", id);
-  buf_json_string(&b, method);
-  buf_str(&b, ",\"params\":");
-  buf_str(&b, params_json);
-  buf_str(&b, "}");
-  send_frame(&b);
-  free(b.p);
-}
-
-/** The next message from the daemon (parsed), or NULL when the connection ended. Handles Ctrl-C meanwhile. */
+/** The next message from the daemon (parsed), or NULL when the connection ended. Forwards Ctrl-C meanwhile. */
 static Json *next_message(int cancel_id) {
   static int cancelled;
   for (;;) {
@@ -495,7 +411,7 @@ static Json *next_message(int cancel_id) {
       for (size_t i = 0; i + 15 <= hdr_len; i++) {
         if (!strncasecmp(inbuf.p + i, "content-length:", 15)) { length = strtol(inbuf.p + i + 15, NULL, 10); break; }
       }
-      if (length < 0) { fprintf(stderr, "vm-system: bad frame header from the daemon\n"); exit(EXIT_UNREACHABLE); }
+      if (length < 0) return NULL;
       size_t start = hdr_len + 4;
       if (inbuf.len >= start + (size_t)length) {
         /* A copy: the parsed value's raw spans point into its body, which must outlive it. */
@@ -506,19 +422,14 @@ static Json *next_message(int cancel_id) {
         Json *m = json_parse(body, (size_t)length);
         memmove(inbuf.p, inbuf.p + start + length, inbuf.len - start - (size_t)length);
         inbuf.len -= start + (size_t)length;
-        if (!m) { fprintf(stderr, "vm-system: the daemon sent a message that is not JSON\n"); exit(EXIT_UNREACHABLE); }
         return m;
       }
     }
     if (interrupts > cancelled) {
-      if (interrupts > 1 || cancel_id == 0) exit(130);
+      if (interrupts > 1) exit(130);
       cancelled = interrupts;
-      char params[64];
-      snprintf(params, sizeof params, "{\"id\":%d}", cancel_id);
       Buf b = {0};
-      buf_str(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":");
-      buf_str(&b, params);
-      buf_str(&b, "}");
+      buf_fmt(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":%d}}", cancel_id);
       send_frame(&b);
       free(b.p);
     }
@@ -533,98 +444,66 @@ static Json *next_message(int cancel_id) {
   }
 }
 
-/** Waits for the answer to request `id`, printing `executions/event` notifications meanwhile (unless json). */
-static Json *await_response(int id, int json, int cancel_id) {
-  for (;;) {
-    Json *m = next_message(cancel_id);
-    if (!m) return NULL;
-    Json *mid = get(m, "id");
-    const char *method = get_str(m, "method");
-    if (method && !mid) {
-      if (!json && !strcmp(method, "executions/event")) print_event(get(get(m, "params"), "event"));
-      continue;
-    }
-    if (method) continue; /* a request from the daemon: this client declared no capability that asks for one */
-    if (mid && mid->type == J_NUM && (int)mid->num == id) return m;
-  }
+/** isatty and, for a terminal, its width: what process.stdout.isTTY / .columns tell the JavaScript CLI. */
+static void add_stream_facts(Buf *b, int fd) {
+  struct winsize ws;
+  if (!isatty(fd)) { buf_str(b, "{\"isTTY\":false}"); return; }
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) buf_fmt(b, "{\"isTTY\":true,\"columns\":%u}", (unsigned)ws.ws_col);
+  else buf_str(b, "{\"isTTY\":true}");
 }
 
-static int connection_lost(void) {
+/** The `cli/run` request: argv, cwd, the whole environment, the facts of stdout and stderr. */
+static void send_cli_run(int id) {
+  Buf b = {0};
+  buf_fmt(&b, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"cli/run\",\"params\":{\"argv\":[", id);
+  for (int i = 1; i < g_argc; i++) {
+    if (i > 1) buf_add(&b, ",", 1);
+    buf_json_string(&b, g_argv[i]);
+  }
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) fallback();
+  buf_str(&b, "],\"cwd\":");
+  buf_json_string(&b, cwd);
+  buf_str(&b, ",\"env\":{");
+  int first = 1;
+  for (char **e = environ; *e; e++) {
+    const char *eq = strchr(*e, '=');
+    if (!eq || eq == *e) continue;
+    char *name = strndup(*e, (size_t)(eq - *e));
+    if (!first) buf_add(&b, ",", 1);
+    first = 0;
+    buf_json_string(&b, name);
+    buf_add(&b, ":", 1);
+    buf_json_string(&b, eq + 1);
+    free(name);
+  }
+  buf_str(&b, "},\"stdout\":");
+  add_stream_facts(&b, 1);
+  buf_str(&b, ",\"stderr\":");
+  add_stream_facts(&b, 2);
+  buf_str(&b, "}}");
+  send_frame(&b);
+  free(b.p);
+}
+
+/** The daemon is gone or said something this client cannot follow: node runs the command, unless output was copied already. */
+static int give_up(void) {
+  if (!wrote) fallback();
   fprintf(stderr, "vm-system: the daemon closed the connection\n");
   return EXIT_UNREACHABLE;
-}
-
-/** cli/fast/exec.ts reportFailure. */
-static int report_failure(const Json *error, int json) {
-  Json *data = get(error, "data");
-  const char *code = get_str(data, "code");
-  char numeric[32];
-  if (!code) {
-    Json *c = get(error, "code");
-    snprintf(numeric, sizeof numeric, "%.0f", c && c->type == J_NUM ? c->num : 0);
-    code = numeric;
-  }
-  const char *message = get_str(error, "message");
-  Buf b = {0};
-  buf_str(&b, "vm-system: ");
-  buf_str(&b, code);
-  buf_str(&b, ": ");
-  buf_str(&b, message ? message : "undefined");
-  buf_add(&b, "\n", 1);
-  write_all(2, b.p, b.len);
-  free(b.p);
-  if (strcmp(code, "OUTPUT_LIMIT_EXCEEDED") && strcmp(code, "REQUEST_CANCELLED")) return EXIT_USAGE;
-  const char *execution_id = get_str(get(data, "details"), "executionId");
-  if (json && execution_id) {
-    /* The partial execution stays queryable: print it as the result. */
-    Buf params = {0};
-    buf_str(&params, "{\"executionId\":");
-    buf_json_string(&params, execution_id);
-    buf_str(&params, "}");
-    send_request(3, "executions/get", params.p);
-    params.len = 0;
-    buf_str(&params, "{\"executionId\":");
-    buf_json_string(&params, execution_id);
-    buf_str(&params, ",\"limit\":10000}");
-    send_request(4, "executions/events", params.p);
-    free(params.p);
-    Json *got = await_response(3, 1, 0);
-    Json *page = got ? await_response(4, 1, 0) : NULL;
-    Json *execution = got ? get(got, "result") : NULL;
-    Json *events = page ? get(get(page, "result"), "events") : NULL;
-    if (execution && execution->type == J_OBJ && execution->count > 0) {
-      Buf out = {0};
-      buf_add(&out, execution->raw, execution->raw_len - 1);
-      buf_str(&out, ",\"events\":");
-      if (events && events->type == J_ARR) buf_add(&out, events->raw, events->raw_len);
-      else buf_str(&out, "[]");
-      buf_str(&out, "}\n");
-      write_all(1, out.p, out.len);
-      free(out.p);
-    }
-  }
-  return EXIT_CODE_FAILED;
 }
 
 int main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
-  /* cli/fast/exec.ts parseFastExecRepl: `[--db P] [--json] exec repl SESSION CODE`, nothing else. */
+  /* The database, to find the socket: a guess the daemon checks (cli/remote.ts runs it locally if it is not the daemon's). */
   const char *db = NULL;
-  int json = 0;
-  const char *pos[8];
-  int npos = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "--")) { for (i++; i < argc; i++) { if (npos == 8) fallback(); pos[npos++] = argv[i]; } break; }
-    if (!strcmp(a, "--json")) json = 1;
-    else if (!strcmp(a, "--db") && i + 1 < argc) db = argv[++i];
+    if (!strcmp(a, "--")) break;
+    if (!strcmp(a, "--db") && i + 1 < argc) db = argv[++i];
     else if (!strncmp(a, "--db=", 5)) db = a + 5;
-    else if (a[0] == '-') fallback();
-    else { if (npos == 8) fallback(); pos[npos++] = a; }
   }
-  if (npos != 4 || strcmp(pos[0], "exec") || strcmp(pos[1], "repl") || !strcmp(pos[3], "-")) fallback();
-
   char *raw_db = db ? strdup(db) : default_db_path();
   if (!raw_db) fallback();
   char *db_path = resolve_path(raw_db);
@@ -639,44 +518,43 @@ int main(int argc, char **argv) {
   sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) fallback(); /* no daemon: the JS CLI starts one */
 
-  out_paint.enabled = colors_wanted(1);
-  err_paint.enabled = colors_wanted(2);
   signal(SIGPIPE, SIG_IGN);
   struct sigaction sa = { 0 };
   sa.sa_handler = on_sigint;
   sigaction(SIGINT, &sa, NULL);
 
-  Buf params = {0};
-  buf_fmt(&params, "{\"processId\":%d,\"clientInfo\":{\"name\":\"vm-system-cli\"}}", (int)getpid());
-  send_request(1, "initialize", params.p);
-  params.len = 0;
-  buf_str(&params, "{\"sessionId\":");
-  buf_json_string(&params, pos[2]);
-  buf_str(&params, ",\"input\":");
-  buf_json_string(&params, pos[3]);
-  buf_str(&params, "}");
-  send_request(2, "executions/repl", params.p);
-  free(params.p);
+  Buf init = {0};
+  buf_fmt(&init, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"processId\":%d,\"clientInfo\":{\"name\":\"vm-system-cli\"}}}", (int)getpid());
+  send_frame(&init);
+  free(init.p);
+  send_cli_run(2);
 
-  Json *init = await_response(1, json, 0);
-  if (!init) return connection_lost();
-  if (get(init, "error")) return report_failure(get(init, "error"), json);
-  Json *answer = await_response(2, json, 2);
-  if (!answer) return connection_lost();
-  Json *error = get(answer, "error");
-  if (error) return report_failure(error, json);
-  Json *execution = get(answer, "result");
-  if (!execution) return connection_lost();
-  if (json) {
-    Buf out = {0};
-    buf_add(&out, execution->raw, execution->raw_len);
-    buf_add(&out, "\n", 1);
-    write_all(1, out.p, out.len);
-    free(out.p);
-  } else {
-    Json *events = get(execution, "events");
-    if (events && events->type == J_ARR) for (size_t i = 0; i < events->count; i++) print_event(events->items[i]);
+  for (;;) {
+    Json *m = next_message(2);
+    if (!m) return give_up();
+    Json *id = get(m, "id");
+    const char *method = get_str(m, "method");
+    if (method && !id) {
+      if (!strcmp(method, "cli/output")) {
+        Json *params = get(m, "params");
+        const char *stream = get_str(params, "stream");
+        Json *text = get(params, "text");
+        if (stream && text && text->type == J_STR) {
+          /* The decoded text: UTF-8, a lone surrogate as U+FFFD (as Node writes it). */
+          wrote = 1;
+          write_out(!strcmp(stream, "stderr") ? 2 : 1, text->str, text->str_len);
+        }
+      }
+      continue;
+    }
+    if (method) continue; /* a request from the daemon: this client declared no capability that asks for one */
+    /* initialize or cli/run refused (an older daemon; a frame it could not read answers with id null): node runs it */
+    if (get(m, "error")) return give_up();
+    if (!id || id->type != J_NUM || (int)id->num != 2) continue;
+    Json *result = get(m, "result");
+    Json *code = get(result, "exitCode");
+    if (code && code->type == J_NUM) return (int)code->num;
+    if (get(result, "runLocally")) fallback();
+    return give_up();
   }
-  const char *status = get_str(execution, "status");
-  return status && !strcmp(status, "ok") ? EXIT_OK : EXIT_CODE_FAILED;
 }

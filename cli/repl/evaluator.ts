@@ -5,6 +5,7 @@ import { CliExit, EXIT } from '../exit-codes';
 import { CancellationTokenSource, execute } from '../execute';
 import { stderrPaint } from '../format/color';
 import { EventPrinter, processOut, type RenderOptions } from '../render';
+import { processTerminal } from '../terminal';
 
 export class ReplEvaluator {
   private running?: CancellationTokenSource;
@@ -26,7 +27,7 @@ export class ReplEvaluator {
     try {
       const outcome = await execute(this.client,
         (token) => this.client.call(ExecutionsRepl, { sessionId: this.sessionId, input, queue: true }, token),
-        { json: this.json, printer: this.printer, cancel, cancelLineOnly: true });
+        { json: this.json, printer: this.printer, cancel, cancelLineOnly: true, term: processTerminal });
       return outcome.exit;
     } catch (error) {
       if (error instanceof CliExit) throw error;

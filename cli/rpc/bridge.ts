@@ -7,7 +7,7 @@
  * is one output line. At end of input the bridge waits for the outstanding
  * responses and answers exit code 0 (3 when the daemon goes away first).
  */
-import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import readline from 'node:readline';
 import { encodeFrame, MessageDecoder } from '../daemon/frames';
 
@@ -25,7 +25,7 @@ const AUTO_INIT_ID = 'vm-system-rpc-initialize';
 const errorLine = (id: Id | null, code: number, stringCode: string, message: string): string =>
   JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data: { code: stringCode } } });
 
-export function runBridge(socket: net.Socket, options: BridgeOptions): Promise<number> {
+export function runBridge(socket: Duplex, options: BridgeOptions): Promise<number> {
   const outstanding = new Set<string>();
   const used = new Set<string>();
   let nextId = 1;

@@ -7,6 +7,7 @@ import {
   ExecutionEventNotification, ExecutionsPrompt, illFormedField, Initialize, WatchDidEnd, WatchDidRun, WorkDoneProgress, NATIVE_MODULES, PROTOCOL_VERSION, ENGINE,
   type ResultOf,
 } from '../protocol';
+import { CliOutput } from '../protocol/cli-run';
 import { toResponseError, wireError } from './error-mapper';
 import { FrameReader } from './frame-reader';
 import { FrameWriter } from './frame-writer';
@@ -41,6 +42,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   let answersPrompts = false;
   /** Sessions created with closeWithConnection: they end with this connection. */
   const owned = new Set<string>();
+  const goneListeners = new Set<() => void>();
 
   const sendBad = (code: 'PARSE_ERROR' | 'INVALID_REQUEST', params: BadMessageParams): void => {
     const error = wireError(code, params.message);
@@ -57,6 +59,8 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
     didEnd: (watchId, reason) => void connection.sendNotification(WatchDidEnd.type, { watchId, reason }).catch(() => undefined),
     didRun: (watchId, execution, events) => void connection.sendNotification(WatchDidRun.type, { watchId, execution, events }).catch(() => undefined),
     progress: (token, value) => void connection.sendProgress(WorkDoneProgress, token, value).catch(() => undefined),
+    cliOutput: (stream, text) => void connection.sendNotification(CliOutput.type, { stream, text }).catch(() => undefined),
+    onClientGone: (listener) => { goneListeners.add(listener); return () => { goneListeners.delete(listener); }; },
   };
   const askClient = (executionId: string, message: string): Promise<string | null> => connection.sendRequest(ExecutionsPrompt.type, { executionId, message })
     .then((r) => (typeof r?.value === 'string' ? r.value : null), () => null);
@@ -103,6 +107,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
   connection.onNotification(() => { /* initialized, unknown notifications: ignored as LSP does */ });
   connection.onError(([error]) => host.log(`connection error: ${error.message}`));
   connection.onClose(() => {
+    for (const listener of [...goneListeners]) listener();
     for (const sessionId of owned) void host.closeSession(sessionId).catch(() => undefined);
     if (!owner) return;
     // Client gone: behave like shutdown + exit, losing nothing acknowledged.

@@ -14,6 +14,10 @@ export interface RequestContext extends CallContext {
   didEnd?(watchId: string, reason: string): void;
   /** Reports work-done `$/progress` for a client-supplied workDoneToken. */
   progress?(token: ProgressToken, value: P.WorkDoneProgressValue): void;
+  /** Sends cli/output (a command `cli/run` runs for this client). */
+  cliOutput?(stream: 'stdout' | 'stderr', text: string): void;
+  /** Calls `listener` when this client's connection ends; answers the unsubscribe. */
+  onClientGone?(listener: () => void): () => void;
 }
 
 export interface Route {

@@ -4,11 +4,9 @@
  * tests check behaviour, this checks speed.
  */
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import * as P from '../../server/protocol';
-import { makeWorktree, openSession, startDaemon, ROOT } from '../helpers/daemon';
-import { BIN } from '../helpers/cli';
-import { execRepl, watchLatency } from './cli-bench';
+import { makeWorktree, openSession, startDaemon } from '../helpers/daemon';
+import { execRepl, runFile, watchLatency } from './cli-bench';
 import { engineRows, libraryRows, previewRows, storeRows } from './engine-bench';
 import { packageRows } from './packages-bench';
 import { notebookRows } from './notebook-bench';
@@ -68,20 +66,11 @@ function inProcessFloor(): number {
   return percentile(samples, 50);
 }
 
-function runVsNode(rows: Row[]): void {
-  const file = path.join(ROOT, 'examples/hello.js');
-  const env = { ...process.env, VM_SYSTEM_DB: path.join(makeWorktree(), 'bench.db') };
-  spawnSync(BIN, ['run', file], { cwd: ROOT, env });
-  const run = timeIt(7, () => spawnSync(BIN, ['run', 'examples/hello.js'], { cwd: ROOT, env }));
-  const node = timeIt(7, () => spawnSync(process.execPath, [file]));
-  rows.push({ name: '`vm-system run examples/hello.js` (private daemon)', value: percentile(run, 50), baseline: percentile(node, 50), baselineName: 'node examples/hello.js' });
-}
-
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const only = process.argv[2];
   const groups: Array<[string, (rows: Row[]) => unknown]> = [
-    ['cold', coldStart], ['repl', replRoundTrip], ['run', runVsNode],
+    ['cold', coldStart], ['repl', replRoundTrip], ['run', (r: Row[]) => runFile(r, 9)],
     ['notebook', notebookRows],
     ['engine', engineRows], ['preview', previewRows], ['store', storeRows], ['libs', libraryRows], ['packages', packageRows], ['live', liveRows],
     ['cli', async (r: Row[]) => { await execRepl(r, 15); await watchLatency(r, 10); }],

@@ -2,7 +2,9 @@
  * CLI bench rows (`node --import tsx test/bench/cli-bench.ts`, after `npm run build`):
  *  - `vm-system exec repl SESSION '1+1'` wall time on a warm shared daemon,
  *    beside `node -e` (the cost of starting node at all);
- *  - `vm-system watch` save-to-output latency, beside its debounce.
+ *  - `vm-system watch` save-to-output latency, beside its debounce;
+ *  - `vm-system run small.js` with the daemon running and with none yet,
+ *    beside `node small.js`.
  * Medians; targets are printed, not asserted.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +15,7 @@ import { BIN, cliDb, spawnCli } from '../helpers/cli';
 import { percentile, printTable, timeIt, type Row } from './table';
 
 const DEBOUNCE_MS = 100; // watch/start default
-/** The native `exec repl` client bin/vm-system uses when the build made it (cli/native/fast-exec.c). */
+/** The native launcher bin/vm-system uses when the build made it (cli/native/fast-exec.c). */
 const NATIVE = path.join(ROOT, 'dist/vm-system-fast');
 
 export async function execRepl(rows: Row[], runs: number): Promise<void> {
@@ -68,12 +70,48 @@ export async function watchLatency(rows: Row[], runs: number): Promise<void> {
   }
 }
 
+/**
+ * `vm-system run small.js` as a user types it (bin/vm-system: the native
+ * launcher where built), beside `node small.js`, alternating so load changes
+ * hit both alike: with the background daemon already running, and with none
+ * yet (a database of its own per sample; the run starts the daemon, which is
+ * stopped afterwards, untimed).
+ */
+export async function runFile(rows: Row[], runs: number): Promise<void> {
+  const cwd = makeWorktree({ 'small.js': 'const squares = [1, 2, 3].map((x) => x * x);\nconsole.log(squares.join(","));\n' });
+  const small = path.join(cwd, 'small.js');
+  const envOf = (db: string): NodeJS.ProcessEnv => ({ ...process.env, NO_COLOR: '1', VM_SYSTEM_DB: db, VM_SYSTEM_IDLE_MS: '60000' });
+  const run = (env: NodeJS.ProcessEnv): void => {
+    const r = spawnSync(BIN, ['run', 'small.js'], { cwd, env, encoding: 'utf8' });
+    if (r.stdout !== '1,4,9\n') throw new Error(`vm-system run small.js answered ${JSON.stringify(r.stdout)} ${r.stderr}`);
+  };
+  const warmEnv = envOf(path.join(makeWorktree(), 'bench.db'));
+  const samples = { warm: [] as number[], cold: [] as number[], nodeWarm: [] as number[], nodeCold: [] as number[] };
+  try {
+    for (let i = 0; i < 3; i++) run(warmEnv);
+    for (let i = 0; i < runs; i++) {
+      samples.warm.push(...timeIt(1, () => run(warmEnv)));
+      samples.nodeWarm.push(...timeIt(1, () => spawnSync(process.execPath, [small], { cwd })));
+      const coldEnv = envOf(path.join(makeWorktree(), 'bench.db'));
+      samples.cold.push(...timeIt(1, () => run(coldEnv)));
+      spawnSync(BIN, ['daemon', 'stop'], { env: coldEnv });
+      samples.nodeCold.push(...timeIt(1, () => spawnSync(process.execPath, [small], { cwd })));
+    }
+  } finally {
+    spawnSync(BIN, ['daemon', 'stop'], { env: warmEnv });
+  }
+  const how = existsSync(NATIVE) ? 'native launcher' : 'no native launcher built';
+  rows.push({ name: `\`vm-system run small.js\`, daemon already running (${how})`, value: percentile(samples.warm, 50), baseline: percentile(samples.nodeWarm, 50), baselineName: 'node small.js', target: '≤ node small.js' });
+  rows.push({ name: '`vm-system run small.js`, no daemon yet (it starts one)', value: percentile(samples.cold, 50), baseline: percentile(samples.nodeCold, 50), baselineName: 'node small.js', target: '≤ 2 × node small.js' });
+}
+
 async function main(): Promise<void> {
   process.chdir(ROOT);
   const rows: Row[] = [];
   const only = process.argv[2];
   if (!only || only === 'exec') { process.stderr.write('bench: exec repl…\n'); await execRepl(rows, 25); }
   if (!only || only === 'watch') { process.stderr.write('bench: watch…\n'); await watchLatency(rows, 15); }
+  if (!only || only === 'run') { process.stderr.write('bench: run…\n'); await runFile(rows, 15); }
   printTable(rows);
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, tempDir } from './daemon';
 
-/** The installed command: a POSIX sh shim (native `exec repl` client when built, else bin/vm-system.js). */
+/** The installed command: a POSIX sh shim (the native launcher when built, else bin/vm-system.js). */
 export const BIN = path.join(ROOT, 'bin/vm-system');
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
@@ -14,7 +14,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', VM_SYSTEM_DB: path.join(tempDir(), 'cli.db'), ...options.env },
+      // A one-off database's background daemon (a first `run` starts one) leaves soon after the test.
+      env: { ...process.env, NO_COLOR: '1', VM_SYSTEM_DB: path.join(tempDir(), 'cli.db'), VM_SYSTEM_IDLE_MS: '2000', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -24,7 +25,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: vm-system ${args.join(' ')}\n${stderr}`)); }, options.timeoutMs ?? 20000);
     child.on('error', reject);
     child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-    // A command that reads no input may be gone before it is closed (the native exec client takes ~3 ms).
+    // A command that reads no input may be gone before it is closed (the native launcher takes ~3 ms).
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });

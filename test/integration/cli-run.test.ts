@@ -67,19 +67,22 @@ test('a timeout exits 1', async () => {
   assert.match(r.stderr, /time|limit/i);
 });
 
-test('Ctrl-C cancels the run (exit 1) and leaves no session or daemon behind', async () => {
+test('Ctrl-C cancels the run (exit 1) and leaves no session behind; the daemon it started stays for the next run', async () => {
   const { cliDb, spawnCli } = await import('../helpers/cli');
   const d = cliDb();
   const cwd = makeWorktree({ 'slow.js': 'console.log("started"); setTimeout(() => console.log("never"), 20000);' });
-  const run = spawnCli(['run', 'slow.js'], { cwd, env: d.env });
-  await run.waitFor(/started\n/);
-  run.proc.kill('SIGINT');
-  assert.equal(await run.exited, 1);
-  assert.match(run.stderr(), /REQUEST_CANCELLED/);
-  assert.doesNotMatch(run.stdout(), /never/);
-  assert.equal((await d.run(['daemon', 'status'])).code, 3, 'the private daemon is gone');
+  // The first run starts the daemon (node CLI); the second finds it running (the native launcher where built).
+  for (const round of ['no daemon yet', 'daemon running']) {
+    const run = spawnCli(['run', 'slow.js'], { cwd, env: d.env });
+    await run.waitFor(/started\n/);
+    run.proc.kill('SIGINT');
+    assert.equal(await run.exited, 1, round);
+    assert.match(run.stderr(), /REQUEST_CANCELLED/, round);
+    assert.doesNotMatch(run.stdout(), /never/, round);
+    assert.equal((await d.run(['daemon', 'status'])).code, 0, `${round}: the background daemon stays`);
+  }
   const { sessions } = await d.json<{ sessions: Array<{ status: string }> }>(['session', 'list']);
-  assert.deepEqual(sessions.map((s) => s.status), ['closed']);
+  assert.deepEqual(sessions.map((s) => s.status), ['closed', 'closed']);
   await d.stop();
 });
 
@@ -108,4 +111,26 @@ test('a reader that goes away early (`| head -1`) ends the command quietly, no E
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event|at /, stderr);
   assert.equal(code, 0, stderr);
+});
+
+test('a run whose command is killed (SIGTERM) closes its session, through node and through the native launcher alike', async () => {
+  const { cliDb, spawnCli } = await import('../helpers/cli');
+  const { waitUntil } = await import('../helpers/processes');
+  const d = cliDb();
+  const cwd = makeWorktree({ 'slow.js': 'console.log("started"); setTimeout(() => console.log("never"), 20000);' });
+  assert.equal((await d.run(['daemon', 'start'])).code, 0);
+  try {
+    for (const env of [{ VM_SYSTEM_NO_NATIVE: '1' }, {}] as Array<Record<string, string>>) {
+      const run = spawnCli(['run', 'slow.js'], { cwd, env: { ...d.env, ...env } });
+      await run.waitFor(/started\n/);
+      run.proc.kill('SIGTERM');
+      await run.exited;
+      await waitUntil(async () => {
+        const { sessions } = await d.json<{ sessions: Array<{ status: string }> }>(['session', 'list']);
+        return sessions.every((s) => s.status === 'closed');
+      }, 10000, `the session of the killed run to close (${JSON.stringify(env)})`);
+    }
+  } finally {
+    await d.stop();
+  }
 });

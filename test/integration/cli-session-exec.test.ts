@@ -188,13 +188,17 @@ test('exec repl through the native client prints exactly what the JavaScript CLI
   assert.deepEqual(volatile(nativeJson), volatile(jsJson));
 });
 
-test('exec repl on a running daemon never starts node when the native client exists', { skip: noNative }, async () => {
+test('client commands on a running daemon never start node when the native client exists', { skip: noNative }, async () => {
   const s = await newSession();
-  // A `node` first on PATH that only fails: only the native client can answer.
+  // A `node` first on PATH that only fails: only the native client (and the daemon it asks) can answer.
   const fakeBin = makeWorktree({ node: '#!/bin/sh\nexit 99\n' });
   chmodSync(path.join(fakeBin, 'node'), 0o755);
-  const r = await d.run(['exec', 'repl', s.id, '6 * 7'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+  const env = { PATH: `${fakeBin}:${process.env.PATH}` };
+  const r = await d.run(['exec', 'repl', s.id, '6 * 7'], { env });
   assert.deepEqual([r.code, r.stdout], [0, '42\n']);
-  const other = await d.run(['session', 'list'], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
-  assert.equal(other.code, 99, 'other commands run node (the fake one here)');
+  const other = await d.run(['session', 'get', s.id], { env });
+  assert.equal(other.code, 0, other.stderr);
+  assert.match(other.stdout, new RegExp(`^id\\s+${s.id}\\n`));
+  const local = await d.run(['exec', 'repl', s.id, '-'], { env, input: '1' });
+  assert.equal(local.code, 99, 'a command that reads stdin runs with node (the fake one here)');
 });

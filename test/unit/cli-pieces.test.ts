@@ -23,6 +23,9 @@ test('parseFastExecRepl takes plain `exec repl SESSION CODE` only', () => {
   assert.equal(parseFastExecRepl(['exec', 'repl', 'S'], env), undefined);
   assert.equal(parseFastExecRepl(['exec', 'repl', 'S', '-'], env), undefined, 'stdin code goes the long way');
   assert.equal(parseFastExecRepl(['exec', 'run-file', 'S', 'a.js'], env), undefined);
+  assert.equal(parseFastExecRepl(['exec', 'repl', 'S', '1', '--db'], env), undefined, '--db without its value');
+  assert.equal(parseFastExecRepl(['--json=yes', 'exec', 'repl', 'S', '1'], env), undefined, 'a value for a flag');
+  assert.equal(parseFastExecRepl(['-j', 'exec', 'repl', 'S', '1'], env), undefined, 'an unknown short option');
 });
 
 test('frames round-trip, split anywhere', () => {
@@ -36,12 +39,20 @@ test('frames round-trip, split anywhere', () => {
   }
 });
 
-test('colours: terminals only, never with NO_COLOR', () => {
+test('colours: terminals only, never with NO_COLOR, FORCE_COLOR overrides', () => {
   assert.equal(colorsWanted({ isTTY: true }, {}), true);
   assert.equal(colorsWanted({ isTTY: false }, {}), false);
   assert.equal(colorsWanted({ isTTY: true }, { NO_COLOR: '1' }), false);
   assert.equal(colorsWanted({ isTTY: true }, { NO_COLOR: '' }), true);
   assert.equal(colorsWanted({ isTTY: true }, { TERM: 'dumb' }), false);
+  // FORCE_COLOR as Node reads it: on anywhere (even over NO_COLOR) for 1/2/3/true/empty, off for anything else.
+  assert.equal(colorsWanted({ isTTY: false }, { FORCE_COLOR: '1' }), true);
+  assert.equal(colorsWanted({ isTTY: false }, { FORCE_COLOR: '' }), true);
+  assert.equal(colorsWanted({ isTTY: false }, { FORCE_COLOR: '1', NO_COLOR: '1' }), true);
+  assert.equal(colorsWanted({ isTTY: true }, { FORCE_COLOR: '0' }), false);
+  assert.equal(colorsWanted({ isTTY: true }, { FORCE_COLOR: 'false' }), false);
+  assert.equal(colorsWanted({ isTTY: true }, { FORCE_COLOR: 'yes' }), false);
+  assert.equal(colorsWanted({ isTTY: false }, { FORCE_COLOR: 'true' }), true);
   assert.equal(paintFor(false).red('x'), 'x');
   assert.equal(paintFor(true).red('x'), '\u001b[31mx\u001b[39m');
 });
