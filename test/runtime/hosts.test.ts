@@ -5,6 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RuntimeStartError } from '../../server/core/ports';
 import { TestRuntime, closing, settings, sleep, tempWorktree } from './helpers';
@@ -112,6 +113,22 @@ describe('startup', () => {
     const rt = runtime();
     const s = await rt.session({ libraries: [{ name: 'tinylib', version: '1.0.0', global: 'tinylib', file: path.join(libs, 'umd.js') }] });
     assert.equal(await s.value('tinylib.hello("lib")'), 'hello lib');
+  });
+
+  test('later sessions of a library set (from a heap snapshot where the engine restores them faithfully) see the library as the first did', async () => {
+    const rt = runtime();
+    const file = path.join(libs, 'under.js');
+    writeFileSync(file, '(function (root) { root._ = { hello: function (n) { return "v1 " + n; } }; })(this);');
+    const lib = [{ name: 'under', version: '1.0.0', global: '_', file }];
+    assert.equal(await (await rt.session({ libraries: lib })).value('_.hello("a")'), 'v1 a');
+    await sleep(300); // the snapshot is built on a later turn of the host's event loop
+    for (let i = 0; i < 2; i++) {
+      const s = await rt.session({ libraries: lib });
+      // `_` is the library's, as after a library assigned it: REPL values do not replace it.
+      assert.equal(await s.value('1 + 1'), '2');
+      assert.equal(await s.value('_.hello("b")'), 'v1 b');
+      assert.equal(await s.value('typeof globalThis.tinylib'), 'undefined');
+    }
   });
 
   for (const [file, pattern, code] of [

@@ -17,6 +17,7 @@ import type { DaemonToHost, HostError, HostRequests, HostToDaemon } from '../mes
 import { IsolateSession, StartError, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
 import { SpareSessions } from './spare-sessions';
+import { LibrarySnapshots } from './library-snapshots';
 // fs, database, exec: registered into host/modules.ts (they run here, next to the isolates, never in the daemon)
 import '../../modules/register';
 
@@ -41,8 +42,11 @@ const sessions = new Map<string, IsolateSession>();
 const prompts = new Map<number, (value: string | null) => void>();
 let promptSeq = 0;
 
+const snapshots = new LibrarySnapshots();
+
 const deps: SessionDeps = {
   bootstrap,
+  librarySnapshot: (libraries) => snapshots.get(libraries),
   prompt(executionId, message) {
     const promptId = ++promptSeq;
     return new Promise((resolve) => {
