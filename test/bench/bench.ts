@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as P from '../../server/protocol';
 import { makeWorktree, openSession, startDaemon, ROOT } from '../helpers/daemon';
@@ -16,7 +17,7 @@ import { notebookRows } from './notebook-bench';
 import { liveRows } from './live-bench';
 import { historyRows } from './history-bench';
 import { percentile, printTable, timeIt, type Row } from './table';
-import { loadEngine } from '../../server/runtime/engine';
+import { loadEngine, runtimeIdentity } from '../../server/runtime/engine';
 
 async function coldStart(rows: Row[]): Promise<void> {
   // Alternating with `node -e 0`, so that load changes on a shared machine hit both alike.
@@ -129,6 +130,9 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${name}…\n`);
     await fn(rows);
   }
+  const id = runtimeIdentity();
+  // Which Node and engine, and how busy the machine was: figures from two Nodes or two moments compare only with these.
+  console.log(`node ${id.node} · isolated-vm ${id.isolatedVm} · load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} · ${os.cpus().length} cores`);
   printTable(rows);
 }
 
