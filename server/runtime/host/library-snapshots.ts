@@ -19,9 +19,12 @@
  * checked at every create, and a missing file takes the normal path (which
  * answers LIBRARY_NOT_CACHED).
  *
- * In a snapshot the libraries run before the bootstrap (which is installed
- * after the restore, with this session's bridge); catalog libraries only
- * define their global, so they see the same world either way.
+ * A snapshot is taken of the bootstrap, its hardening (`__vmsHarden`:
+ * WebAssembly, SharedArrayBuffer, FinalizationRegistry removed, ArrayBuffer
+ * narrowed) and then the libraries, so the libraries load into the same
+ * hardened world as in a fresh session and cannot keep a reference to what
+ * session code must not reach. After the restore the host runs the
+ * bootstrap again and installs it with this session's bridge.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { HostSessionSpec } from '../messages';
@@ -57,6 +60,9 @@ interface Entry { key: string; snapshot?: ivm.ExternalCopy<ArrayBuffer> }
 export class LibrarySnapshots {
   private readonly entries = new Map<string, Entry>();
 
+  /** `bootstrap`: the isolate bootstrap (strict mode), run and hardened in each snapshot before the libraries. */
+  constructor(private readonly bootstrap: string) {}
+
   /**
    * The snapshot of `libraries` when one is built for their current files;
    * otherwise undefined, and one is built soon (when the engine supports it).
@@ -79,7 +85,11 @@ export class LibrarySnapshots {
       // The engine check too (a snapshot of its own) is off the path of the create that got here first.
       if (this.entries.get(id) !== building || !snapshotsWork()) return;
       try {
-        building.snapshot = ivm.Isolate.createSnapshot(libraries.map((l) => ({ code: readFileSync(l.file, 'utf8'), filename: `<library:${l.name}>` })));
+        building.snapshot = ivm.Isolate.createSnapshot([
+          { code: this.bootstrap, filename: '<vm-system>' },
+          { code: 'globalThis.__vmsHarden(); delete globalThis.__vmsInstall;', filename: '<vm-system>' },
+          ...libraries.map((l) => ({ code: readFileSync(l.file, 'utf8'), filename: `<library:${l.name}>` })),
+        ]);
       } catch {
         // A library that throws while loading fails its sessions on the normal path, which says why.
       }

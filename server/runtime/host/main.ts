@@ -42,7 +42,7 @@ const sessions = new Map<string, IsolateSession>();
 const prompts = new Map<number, (value: string | null) => void>();
 let promptSeq = 0;
 
-const snapshots = new LibrarySnapshots();
+const snapshots = new LibrarySnapshots(bootstrap.code);
 
 const deps: SessionDeps = {
   bootstrap,
