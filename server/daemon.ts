@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { createCore } from './core/create-core';
+import { createCore, type Core } from './core/create-core';
 import { FileWatcher } from './files/file-watcher';
 import { WorktreeFiles } from './files/worktree-files';
 import { GitHead } from './git/head';
@@ -49,6 +49,34 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.stderr.write(`vm-system: database ${dbPath} is held by a live daemon (pid ${lock.holder.pid}${where}); attach to it instead\n`);
     process.exit(1);
   }
+  let server: net.Server | undefined;
+  let ownSocket = false;
+  let stopping: Promise<void> | undefined;
+  const clients = new Set<unknown>();
+  const routes: ConnectionHost['routes'] = new Map();
+  let core: Core | undefined;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const host: ConnectionHost = {
+    routes,
+    ready,
+    closeSession: async (sessionId) => { await ready; return core!.sessions.close(sessionId, 'the client that created it disconnected'); },
+    version,
+    log,
+    shutdown: () => (stopping ??= (async () => {
+      await ready;
+      server?.close();
+      await core!.shutdown();
+      if (socketPath && ownSocket) rmSync(socketPath, { force: true });
+      lock.release();
+    })()),
+    exit: (code) => process.exit(code),
+  };
+
+  // The stdio client is served before the store opens: `initialize` needs none of it
+  // (cold start → initialize answered is then Node's start and this bundle's load);
+  // every other request waits for `ready`.
+  if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
   // Runtime hosts boot (node + isolated-vm, ~100 ms) while the store opens: the first session needs both.
   const runtime = createRuntime({ log, bundleCacheDir: path.join(path.dirname(dbPath), 'bundles') });
   let store;
@@ -60,7 +88,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.exit(1);
   }
   const startedAt = new Date();
-  const core = createCore({
+  core = createCore({
     store, runtime, files: new WorktreeFiles(), git: new GitHead(), watcher: new FileWatcher(), libraries: new LibraryCache(path.join(path.dirname(dbPath), 'libraries')),
     clock: { now: () => new Date() }, ids: { newId: randomUUID },
     process: { pid: process.pid, version, startedAt, rssMb: () => process.memoryUsage.rss() / 1048576 },
@@ -69,26 +97,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     log,
   });
   await core.recover();
-
-  let server: net.Server | undefined;
-  let ownSocket = false;
-  let stopping: Promise<void> | undefined;
-  const clients = new Set<unknown>();
-  const routes = createRoutes(core);
-  const host: ConnectionHost = {
-    routes,
-    closeSession: (sessionId) => core.sessions.close(sessionId, 'the client that created it disconnected'),
-    version,
-    log,
-    shutdown: () => (stopping ??= (async () => {
-      server?.close();
-      await core.shutdown();
-      if (socketPath && ownSocket) rmSync(socketPath, { force: true });
-      lock.release();
-    })()),
-    exit: (code) => process.exit(code),
-  };
-
+  for (const [method, route] of createRoutes(core)) routes.set(method, route);
   // A command the daemon runs for the native launcher (cli/run) is a client of this daemon like any other, over a pipe instead of a socket.
   const connectInProcess = (): Duplex => {
     const { client, daemon } = inProcessPair();
@@ -96,8 +105,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     return client;
   };
   routes.set('cli/run', cliRunRoute(dbPath, connectInProcess));
+  // Requests from now on are routed at once (no await on a settled promise per request).
+  host.ready = undefined;
+  markReady();
 
-  if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
   if (socketPath) {
     server = net.createServer((socket) => {
       clients.add(socket);
@@ -124,7 +135,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const warning = engineWarning();
   if (warning) log(`warning: ${warning}`);
 
-  if (options.idleTimeoutMs) watchIdle(options.idleTimeoutMs, () => clients.size === 0 && core.liveSessionCount() === 0, host);
+  if (options.idleTimeoutMs) watchIdle(options.idleTimeoutMs, () => clients.size === 0 && core!.liveSessionCount() === 0, host);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => { void host.shutdown().then(() => host.exit(0), () => host.exit(1)); });
   }

@@ -16,6 +16,12 @@ import { INVALID_REQUEST_METHOD, PARSE_ERROR_METHOD, type BadMessageParams } fro
 
 export interface ConnectionHost {
   routes: Map<string, Route>;
+  /**
+   * Resolves once the daemon can serve `routes` (store open, core recovered).
+   * `initialize` is answered without it: its answer is static, so a client
+   * does not wait for the database to tell what the server speaks.
+   */
+  ready?: Promise<void>;
   /** Closes a session a client owned, when that client is gone. */
   closeSession(sessionId: string): Promise<unknown>;
   version: string;
@@ -81,6 +87,7 @@ export function serveClient(input: Readable, output: Writable, host: ConnectionH
         return result;
       }
       if (!initialized) throw wireError('SERVER_NOT_INITIALIZED', `${method}: the server is not initialized; send initialize first`);
+      if (host.ready) await host.ready;
       if (method === 'shutdown') {
         shuttingDown = true;
         shutdownDone ??= host.shutdown();

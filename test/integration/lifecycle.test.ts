@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { Initialize, OpsHealth, TemplatesList } from '../../server/protocol';
 import { FrameDecoder } from '../../server/protocol/frame';
@@ -76,4 +79,38 @@ test('stdout carries only framed messages; logs go to stderr', async () => {
   assert.ok(bodies.length >= 2);
   for (const body of bodies) assert.equal(JSON.parse(Buffer.from(body as Uint8Array).toString()).jsonrpc, '2.0');
   assert.match(d.stderr(), /serving/);
+});
+
+test('requests sent with initialize, before the database is open, are answered in order once it is', async () => {
+  const d = await startDaemon({ initialize: false });
+  try {
+    // All at once, as a client right after spawn: the daemon answers initialize before its store
+    // is open (server/daemon.ts) and holds the rest until it is.
+    const [init, list, health] = await Promise.all([
+      d.call(Initialize, {}),
+      d.call(TemplatesList, { name: 'default' }),
+      d.call(OpsHealth, {}),
+    ]);
+    assert.equal(init.serverInfo.name, 'vm-system');
+    assert.deepEqual(list.templates.map((t) => t.name), ['default']);
+    assert.equal(health.dbPath, d.dbPath);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('a database that cannot be opened: initialize may be answered, then the daemon exits 1 saying why', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vmsys-bad-'));
+  const dbPath = path.join(dir, 'bad.db');
+  writeFileSync(dbPath, 'not a database, not at all'.repeat(100));
+  try {
+    const d = await startDaemon({ dbPath, initialize: false });
+    // Whether initialize is answered before the exit is a race; the exit and its reason are not.
+    void d.call(Initialize, {}).catch(() => undefined);
+    assert.equal(await d.exited, 1);
+    assert.match(d.stderr(), /cannot open database/);
+    d.connection.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,6 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RuntimeStartError } from '../../server/core/ports';
 import { TestRuntime, closing, settings, sleep, tempWorktree } from './helpers';
@@ -112,6 +113,26 @@ describe('startup', () => {
     const rt = runtime();
     const s = await rt.session({ libraries: [{ name: 'tinylib', version: '1.0.0', global: 'tinylib', file: path.join(libs, 'umd.js') }] });
     assert.equal(await s.value('tinylib.hello("lib")'), 'hello lib');
+  });
+
+  test('later sessions of a library set (from a heap snapshot where the engine restores them faithfully) see the library as the first did', async () => {
+    const rt = runtime();
+    const file = path.join(libs, 'under.js');
+    // What the library saw while it loaded: a fresh session hardens the isolate first (isolate/harden.ts), so must a snapshot.
+    writeFileSync(file, '(function (root) { root._ = { hello: function (n) { return "v1 " + n; }, sawWasm: typeof WebAssembly, sawSab: typeof SharedArrayBuffer, resizable: new ArrayBuffer(8, { maxByteLength: 16 }).resizable === true }; })(this);');
+    const lib = [{ name: 'under', version: '1.0.0', global: '_', file }];
+    assert.equal(await (await rt.session({ libraries: lib })).value('_.hello("a")'), 'v1 a');
+    await sleep(300); // the snapshot is built on a later turn of the host's event loop
+    for (let i = 0; i < 2; i++) {
+      const s = await rt.session({ libraries: lib });
+      // `_` is the library's, as after a library assigned it: REPL values do not replace it.
+      assert.equal(await s.value('1 + 1'), '2');
+      assert.equal(await s.value('_.hello("b")'), 'v1 b');
+      assert.equal(await s.value('typeof globalThis.tinylib'), 'undefined');
+      assert.equal(await s.value('[_.sawWasm, _.sawSab, _.resizable, typeof WebAssembly, typeof ArrayBuffer.prototype.resize, new ArrayBuffer(8, { maxByteLength: 16 }).resizable === true].join()'),
+        'undefined,undefined,false,undefined,undefined,false');
+      assert.equal(await s.value('new Uint8Array(new ArrayBuffer(4)).length + (new ArrayBuffer(2) instanceof ArrayBuffer ? 1 : 0)'), '5');
+    }
   });
 
   for (const [file, pattern, code] of [

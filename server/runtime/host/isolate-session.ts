@@ -42,6 +42,8 @@ export interface SessionDeps {
   catastrophic(sessionId: string, message: string): void;
   /** The isolate died while no execution was running. */
   lost(sessionId: string, reason: string): void;
+  /** A heap snapshot with these libraries already evaluated, when the host has one (library-snapshots.ts). */
+  librarySnapshot?(libraries: HostSessionSpec['libraries']): ivm.ExternalCopy<ArrayBuffer> | undefined;
 }
 
 interface ControllerRefs {
@@ -100,14 +102,16 @@ export class IsolateSession implements ExecutionHost {
 
   static async create(spec: HostSessionSpec, deps: SessionDeps): Promise<IsolateSession> {
     let session: IsolateSession | undefined;
+    const snapshot = deps.librarySnapshot?.(spec.libraries);
     const isolate = new ivm.Isolate({
       memoryLimit: spec.limits.memMb,
       inspector: true,
       onCatastrophicError: (message) => deps.catastrophic(session?.id ?? spec.sessionId, message),
+      ...(snapshot && { snapshot }),
     });
     session = new IsolateSession(spec, deps, isolate);
     try {
-      await session.boot();
+      await session.boot(snapshot !== undefined);
       return session;
     } catch (err) {
       await session.dispose('startup failed', true);
@@ -118,9 +122,13 @@ export class IsolateSession implements ExecutionHost {
 
   // ------------------------------------------------------------ boot
 
-  private async boot(): Promise<void> {
+  /** `librariesLoaded`: the isolate was restored from a snapshot in which the libraries already ran. */
+  private async boot(librariesLoaded: boolean): Promise<void> {
     // Known to the inspector: previews evaluate in it (preview.ts).
     this.context = await this.isolate.createContext({ inspector: true });
+    // From a snapshot the libraries' globals exist before the bootstrap: set them aside so that
+    // they are assigned again after it, as a library loading after the bootstrap assigns them.
+    const held = librariesLoaded ? await this.holdLibraryGlobals() : undefined;
     const boot = await compileCached(this.isolate, 'bootstrap', this.deps.bootstrap.key, this.deps.bootstrap.code, '<vm-system>');
     await boot.run(this.context, { timeout: BOOT_TIMEOUT_MS });
     const install = await this.context.global.get('__vmsInstall', { reference: true }) as ivm.Reference;
@@ -139,7 +147,23 @@ export class IsolateSession implements ExecutionHost {
     };
     install.release();
     controller.release();
-    for (const lib of this.spec.libraries) await this.loadLibrary(lib);
+    if (held) await this.restoreLibraryGlobals(held);
+    else for (const lib of this.spec.libraries) await this.loadLibrary(lib);
+  }
+
+  /** Moves the snapshot's library globals to a hidden global (no session code runs before they are back). */
+  private async holdLibraryGlobals(): Promise<string> {
+    const hidden = `__vmsHeld_${randomBytes(8).toString('hex')}`;
+    const globals = JSON.stringify(this.spec.libraries.map((l) => l.global));
+    await this.context.eval(`globalThis.${hidden} = ${globals}.map((g) => globalThis[g]); ${globals}.forEach((g) => { delete globalThis[g]; })`, { timeout: 1000 });
+    return hidden;
+  }
+
+  private async restoreLibraryGlobals(hidden: string): Promise<void> {
+    const globals = JSON.stringify(this.spec.libraries.map((l) => l.global));
+    const missing = await this.context.eval(`{ const held = globalThis.${hidden}; delete globalThis.${hidden};
+      ${globals}.forEach((g, i) => { globalThis[g] = held[i]; }); ${globals}.filter((g) => typeof globalThis[g] === 'undefined').join(); }`, { timeout: 1000 });
+    if (missing !== '') throw new RuntimeStartError(`Libraries did not define the globals '${String(missing)}' in the snapshot`);
   }
 
   private async loadLibrary(lib: HostSessionSpec['libraries'][number]): Promise<void> {

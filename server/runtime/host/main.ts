@@ -19,6 +19,7 @@ import { runtimeGone } from '../runtime-gone';
 import { IsolateSession, type SessionDeps } from './isolate-session';
 import { Outbox } from './outbox';
 import { SpareSessions } from './spare-sessions';
+import { LibrarySnapshots } from './library-snapshots';
 
 const outbox = new Outbox({
   get connected() { return process.connected; },
@@ -41,8 +42,11 @@ const sessions = new Map<string, IsolateSession>();
 const prompts = new Map<number, (value: string | null) => void>();
 let promptSeq = 0;
 
+const snapshots = new LibrarySnapshots(bootstrap.code);
+
 const deps: SessionDeps = {
   bootstrap,
+  librarySnapshot: (libraries) => snapshots.get(libraries),
   prompt(executionId, message) {
     const promptId = ++promptSeq;
     return new Promise((resolve) => {

@@ -5,9 +5,10 @@
  * created, the host builds one more of the same kind in the background (on
  * isolated-vm's threads, so nothing here waits), and the next create of that
  * kind takes it: a fresh isolate no code has run in but the bootstrap and the
- * libraries. (isolated-vm's heap snapshots would be the other way; with
- * isolated-vm 5.0.4 on Node 20 they restore one-character strings wrongly,
- * which breaks minified libraries.)
+ * libraries. Where the engine restores heap snapshots faithfully (isolated-vm
+ * 6 on Node 22/24; not 5.0.4 on Node 20), spares and sessions alike start
+ * from a snapshot with the libraries evaluated (library-snapshots.ts), which
+ * makes building one about as cheap as a bare session.
  *
  * A spare is keyed by everything its build depends on (heap limit, console
  * settings, native modules, library files); the session's id, worktree and

@@ -33,6 +33,7 @@ interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[]
 
 function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, packageRef: SyncPromiseRef, config: InstallConfig): Controller {
   delete (P.G as any).__vmsInstall;
+  delete (P.G as any).__vmsHarden;
   setInspectStyle(config.inspectStyle);
   harden(P.G);
 
@@ -156,3 +157,8 @@ function makeNatives(moduleRef: SyncPromiseRef, modules: Record<string, string[]
 }
 
 P.ObjectDefineProperty(P.G, '__vmsInstall', { value: install, writable: false, enumerable: false, configurable: true });
+// A library snapshot (host/library-snapshots.ts) hardens the isolate before its libraries run, as install()
+// does before a fresh session's libraries load; install() hardens again after the restore (harmless twice).
+P.ObjectDefineProperty(P.G, '__vmsHarden', {
+  value: () => { delete (P.G as any).__vmsHarden; harden(P.G); }, writable: false, enumerable: false, configurable: true,
+});
