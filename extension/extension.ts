@@ -4,6 +4,7 @@
  * costs nothing until the user runs something).
  */
 import * as vscode from 'vscode';
+import { RequestType } from 'vscode-jsonrpc';
 import { ExecutionEventNotification, ExecutionsPrompt } from '../server/protocol';
 import { registerCommands } from './commands';
 import { SECTION } from './config';
@@ -90,7 +91,9 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
   );
 
   return {
-    request: (type, params, token) => d.request(type, params, token),
+    // Another extension's RequestType comes from its own copy of vscode-jsonrpc, whose parameter
+    // structure this copy checks by identity ("Unknown parameter structure"): ours carries the method over.
+    request: (type, params, token) => d.request(new RequestType(type.method) as typeof type, params, token),
     session: (folder) => {
       const s = sessions.get(folder);
       return { sessionId: s.sessionId, state: s.state, template: s.template };
