@@ -1,7 +1,7 @@
 // `npm test` after the build: every test file (test/vscode aside) under
 // node's runner, with a TMPDIR of its own. Tests must remove what they make
-// there (test/helpers/temp.ts); whatever is left — tsx's transform cache and
-// an empty private socket folder aside — is listed and fails the run. The folder itself is removed either
+// there (test/helpers/temp.ts); whatever is left — tools' caches (tsx, npm's
+// compile cache) and an empty private socket folder aside — is listed and fails the run. The folder itself is removed either
 // way, so one run leaves nothing in the caller's TMPDIR.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -30,7 +30,9 @@ try {
   // Daemons with a socket path too long to sit beside the database share the user's private run folder
   // (<tmp>/vm-system-<uid>, docs/security.md): no daemon can remove it under the others, so an empty one is no leftover.
   const runDir = `vm-system-${process.getuid?.() ?? 0}`;
-  const left = readdirSync(tmp).filter((name) => !name.startsWith('tsx-')
+  // Tools' caches are not the tests' leftovers: tsx's transforms, and node-compile-cache, which npm turns on
+  // (module.enableCompileCache) on Node 22+ when a test runs `npm pack`.
+  const left = readdirSync(tmp).filter((name) => !name.startsWith('tsx-') && name !== 'node-compile-cache'
     && !(name === runDir && readdirSync(path.join(tmp, name)).length === 0));
   if (left.length) {
     console.error(`\nthe tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in TMPDIR: ${left.join(', ')}`);
