@@ -174,6 +174,51 @@ test('bundles are cached by content: the next daemon loads them without bundling
   }
 });
 
+test("a bundle's V8 code cache is written beside it once the package has run; a damaged one is ignored and written again", async () => {
+  // Its own text (a fresh comment): no other test's bundle shares its code cache.
+  const s = await session({
+    'node_modules/stamp/package.json': '{"name":"stamp","version":"1.0.0"}',
+    'node_modules/stamp/index.js': `// ${Math.random()}\nmodule.exports = (x) => 'stamp ' + x;\nmodule.exports.boom = function boom() {\n  throw new Error('stamp went boom');\n};\n`,
+  });
+  const cacheDir = path.join(path.dirname(d.dbPath), 'bundles');
+  const caches = () => readdirSync(cacheDir).filter((f) => f.endsWith('.v8cache'));
+  const before = new Set(caches());
+  assert.equal((await repl(s.id, "require('stamp')(1)")).result?.preview, 'stamp 1');
+  // Produced asynchronously, when the isolate is free again.
+  let written: string[] = [];
+  for (let i = 0; i < 100 && written.length === 0; i++) {
+    written = caches().filter((f) => !before.has(f));
+    if (written.length === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(written.length, 1, 'one code cache for the new bundle');
+  assert.match(written[0], new RegExp(`^[0-9a-f]{40}\\.${process.versions.v8.replace(/\./g, '\\.')}\\.v8cache$`));
+  const file = path.join(cacheDir, written[0]);
+  writeFileSync(file, 'not a code cache at all');
+  const second = await startDaemon({ dbPath: d.dbPath.replace(/test\.db$/, 'third.db') });
+  try {
+    const t = (await second.call(P.TemplatesList, { name: 'default' })).templates[0];
+    const s2 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
+    const r = await second.call(P.ExecutionsRepl, { sessionId: s2.id, input: "require('stamp')(2)" });
+    assert.equal(r.result?.preview, 'stamp 2', JSON.stringify(r.error));
+    const boom = await second.call(P.ExecutionsRepl, { sessionId: s2.id, input: "require('stamp').boom()" });
+    assert.deepEqual(boom.error?.location, { path: 'node_modules/stamp/index.js', line: 4, column: 9 }, 'source-mapped without the cache');
+    let rewritten = false;
+    for (let i = 0; i < 100 && !rewritten; i++) {
+      rewritten = readFileSync(file).length > 100;
+      if (!rewritten) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(rewritten, true, 'the rejected cache is produced again');
+    // A third session of that daemon compiles with it.
+    const s3 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
+    assert.equal((await second.call(P.ExecutionsRepl, { sessionId: s3.id, input: "require('stamp')(3)" })).result?.preview, 'stamp 3');
+    const boom3 = await second.call(P.ExecutionsRepl, { sessionId: s3.id, input: "require('stamp').boom()" });
+    assert.deepEqual(boom3.error?.location, { path: 'node_modules/stamp/index.js', line: 4, column: 9 }, 'source-mapped with the cache');
+  } finally {
+    await second.stop();
+    rmSync(second.dir, { recursive: true, force: true });
+  }
+});
+
 test('a package that throws while loading is evaluated again by the next require; one that never ends is stopped by the limit', async () => {
   const files = {
     ...MS,

@@ -115,8 +115,10 @@ export async function bundlePackage(pkg: LocatedPackage, specifier: string): Pro
   });
   const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
-  const inputs = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('<') && !p.startsWith('vm-system-builtin:'));
-  const entry = result.metafile.inputs['<entry>']?.imports.find((i) => i.kind === 'require-call')?.path;
+  // The stdin entry is named from the package root: `<entry>`, or `sub/<entry>` for a package found below a subfolder.
+  const entryName = Object.keys(result.metafile.inputs).find((p) => p === '<entry>' || p.endsWith('/<entry>'));
+  const inputs = Object.keys(result.metafile.inputs).filter((p) => p !== entryName && !p.startsWith('vm-system-builtin:'));
+  const entry = entryName === undefined ? undefined : result.metafile.inputs[entryName].imports.find((i) => i.kind === 'require-call')?.path;
   const esm = entry !== undefined && result.metafile.inputs[entry]?.format === 'esm';
   return { code, map, esm, inputs };
 }
