@@ -46,14 +46,22 @@ function hashCode(code: string): string {
   return createHash('sha256').update(code).digest('hex').slice(0, 40);
 }
 
+/** Each entry's input files as absolute paths, built once: the check runs on every load. */
+const absolute = new WeakMap<BundleEntry, string[]>();
+
 function fresh(entry: BundleEntry, root: string): boolean {
-  for (const [rel, size, mtime] of entry.inputs) {
-    try {
-      const st = statSync(path.join(root, rel));
-      if (st.size !== size || st.mtimeMs !== mtime) return false;
-    } catch {
-      return false;
+  let files = absolute.get(entry);
+  if (!files) {
+    files = entry.inputs.map(([rel]) => path.join(root, rel));
+    absolute.set(entry, files);
+  }
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const st = statSync(files[i], { throwIfNoEntry: false });
+      if (!st || st.size !== entry.inputs[i][1] || st.mtimeMs !== entry.inputs[i][2]) return false;
     }
+  } catch {
+    return false; // not a folder on the way, no access: rebuild (and fail there if it must)
   }
   return true;
 }

@@ -38,16 +38,16 @@ function reshape(pkg: LocatedPackage, specifier: string, id: string, cacheDir: s
     if (bundle.esm) storeBundle(id, pkg.root, bundle, cacheDir);
   }, () => undefined);
 }
-/** Parsed once per bundle and host: a big package's map is megabytes of JSON, and decoding is lazy and shareable. */
-const parsedMaps = new WeakMap<BundleEntry, SourceMap | null>();
+/** One per bundle and host, parsed only if an exception needs it: a big package's map is megabytes of JSON. */
+const maps = new WeakMap<BundleEntry, SourceMap>();
 
-function sourceMapOf(entry: BundleEntry): SourceMap | undefined {
-  let map = parsedMaps.get(entry);
-  if (map === undefined) {
-    map = SourceMap.fromJson(entry.map) ?? null;
-    parsedMaps.set(entry, map);
+function sourceMapOf(entry: BundleEntry): SourceMap {
+  let map = maps.get(entry);
+  if (!map) {
+    map = SourceMap.lazy(entry.map);
+    maps.set(entry, map);
   }
-  return map ?? undefined;
+  return map;
 }
 
 /** A failure the session sees as an Error with this message. */
@@ -128,8 +128,7 @@ export class SessionPackages {
     const { factory, cached } = compileBundle(isolate, context, entry, name, cacheDir);
     if (!cached) remember(isolate, entry, name, cacheDir);
     this.delivered.add(id);
-    const map = sourceMapOf(entry);
-    if (map) this.host.sourceMaps.set(name, map);
+    this.host.sourceMaps.set(name, sourceMapOf(entry));
     return { id, esm: entry.esm, factory };
   }
 
