@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Bundle, EntryShape } from './bundle';
+import type { Bundle } from './bundle';
 import type { LocatedPackage } from './locate';
 
 /** Bumped when the bundle's shape changes (banner, plugin output). */
@@ -25,7 +25,6 @@ export interface BundleEntry {
   codeHash: string;
   map: string;
   esm: boolean;
-  shape: EntryShape;
   inputs: Array<[string, number, number]>;
 }
 
@@ -96,7 +95,7 @@ export function storeBundle(key: string, root: string, bundle: Bundle, dir: stri
       inputs.push([rel, -1, -1]);
     }
   }
-  const entry: BundleEntry = { key, code: bundle.code, codeHash: hashCode(bundle.code), map: bundle.map, esm: bundle.esm, shape: bundle.shape, inputs };
+  const entry: BundleEntry = { key, code: bundle.code, codeHash: hashCode(bundle.code), map: bundle.map, esm: bundle.esm, inputs };
   memory.set(key, entry);
   if (dir) {
     try {

@@ -22,22 +22,6 @@ import { isBareSpecifier, locatePackage, PackageNotFound, type LocatedPackage, t
 const BUILTINS = new Set(builtinModules);
 
 const building = new Map<string, Promise<BundleEntry>>();
-/** Bundles being (or already) bundled again with their ES modules hoisted in this host: once each. */
-const reshaping = new Set<string>();
-
-/**
- * A package whose entry is an ES module is bundled again, off any session's
- * path, with its modules hoisted into one scope (bundle.ts, `namespace`: the
- * same exports, about half the time to load); later sessions load that.
- */
-function reshape(pkg: LocatedPackage, specifier: string, id: string, cacheDir: string | undefined): void {
-  if (reshaping.has(id)) return;
-  reshaping.add(id);
-  bundlePackage(pkg, specifier, 'namespace').then((bundle) => {
-    // Only if the entry is still an ES module; a failure keeps the bundle there is.
-    if (bundle.esm) storeBundle(id, pkg.root, bundle, cacheDir);
-  }, () => undefined);
-}
 /** One per bundle and host, parsed only if an exception needs it: a big package's map is megabytes of JSON. */
 const maps = new WeakMap<BundleEntry, SourceMap>();
 
@@ -120,7 +104,6 @@ export class SessionPackages {
     const cacheDir = this.host.spec().bundleCache;
     const entry = cachedBundle(id, pkg.root, cacheDir);
     if (!entry) return { pending: true };
-    if (entry.esm && entry.shape !== 'namespace') reshape(pkg, specifier, id, cacheDir);
     if (this.delivered.has(id) && !withCode) return { id, esm: entry.esm };
     // Stack frames name the bundle by this; its source map turns them into the package's own files.
     const name = `${path.relative(pkg.root, pkg.dir).split(path.sep).join('/')}/[bundle${pkg.subpath.replace(/\//g, ':')}]`;
