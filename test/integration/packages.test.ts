@@ -174,6 +174,79 @@ test('bundles are cached by content: the next daemon loads them without bundling
   }
 });
 
+test("a bundle's V8 code cache is written beside it once the package has run; a damaged one is ignored and written again", async () => {
+  // Its own text (a fresh comment): no other test's bundle shares its code cache.
+  const s = await session({
+    'node_modules/stamp/package.json': '{"name":"stamp","version":"1.0.0"}',
+    'node_modules/stamp/index.js': `// ${Math.random()}\nmodule.exports = (x) => 'stamp ' + x;\nmodule.exports.boom = function boom() {\n  throw new Error('stamp went boom');\n};\n`,
+  });
+  const cacheDir = path.join(path.dirname(d.dbPath), 'bundles');
+  const caches = () => readdirSync(cacheDir).filter((f) => f.endsWith('.v8cache'));
+  const before = new Set(caches());
+  assert.equal((await repl(s.id, "require('stamp')(1)")).result?.preview, 'stamp 1');
+  // Produced asynchronously, when the isolate is free again.
+  let written: string[] = [];
+  for (let i = 0; i < 100 && written.length === 0; i++) {
+    written = caches().filter((f) => !before.has(f));
+    if (written.length === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(written.length, 1, 'one code cache for the new bundle');
+  assert.match(written[0], new RegExp(`^[0-9a-f]{40}\\.${process.versions.v8.replace(/\./g, '\\.')}\\.v8cache$`));
+  const file = path.join(cacheDir, written[0]);
+  writeFileSync(file, 'not a code cache at all');
+  const second = await startDaemon({ dbPath: d.dbPath.replace(/test\.db$/, 'third.db') });
+  try {
+    const t = (await second.call(P.TemplatesList, { name: 'default' })).templates[0];
+    const s2 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
+    const r = await second.call(P.ExecutionsRepl, { sessionId: s2.id, input: "require('stamp')(2)" });
+    assert.equal(r.result?.preview, 'stamp 2', JSON.stringify(r.error));
+    const boom = await second.call(P.ExecutionsRepl, { sessionId: s2.id, input: "require('stamp').boom()" });
+    assert.deepEqual(boom.error?.location, { path: 'node_modules/stamp/index.js', line: 4, column: 9 }, 'source-mapped without the cache');
+    let rewritten = false;
+    for (let i = 0; i < 100 && !rewritten; i++) {
+      rewritten = readFileSync(file).length > 100;
+      if (!rewritten) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(rewritten, true, 'the rejected cache is produced again');
+    // A third session of that daemon compiles with it.
+    const s3 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
+    assert.equal((await second.call(P.ExecutionsRepl, { sessionId: s3.id, input: "require('stamp')(3)" })).result?.preview, 'stamp 3');
+    const boom3 = await second.call(P.ExecutionsRepl, { sessionId: s3.id, input: "require('stamp').boom()" });
+    assert.deepEqual(boom3.error?.location, { path: 'node_modules/stamp/index.js', line: 4, column: 9 }, 'source-mapped with the cache');
+  } finally {
+    await second.stop();
+    rmSync(second.dir, { recursive: true, force: true });
+  }
+});
+
+test('an ES module package is bundled with its modules hoisted: the same exports as bundled through require; a wrong guess is bundled again', async () => {
+  const esm = (name: string, manifest: object): Record<string, string> => ({
+    [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...manifest }),
+    [`node_modules/${name}/index.js`]: "export { format } from './format.js';\nexport const flavour = 'esm';\nexport default 'the default';\n",
+    [`node_modules/${name}/format.js`]: "export const format = (n) => 'n=' + n;\n",
+  });
+  const s = await session({
+    // Says it is an ES module: hoisted. Says nothing (ES module syntax in a .js file): bundled through require.
+    ...esm('hoisted', { type: 'module' }),
+    ...esm('unsaid', {}),
+    // Claims an ES module entry (a module field) that is CommonJS: bundled again through require.
+    'node_modules/claims/package.json': JSON.stringify({ name: 'claims', version: '1.0.0', module: 'index.js' }),
+    'node_modules/claims/index.js': "module.exports = function claims() { return 'cjs after all'; };\n",
+  });
+  const probe = (name: string) => `[Object.getOwnPropertyNames(require('${name}')).join(), require('${name}').__esModule, require('${name}').default, require('${name}').format(2), Object.keys(await import('${name}')).join()].join(' | ')`;
+  const hoisted = await repl(s.id, probe('hoisted'));
+  assert.equal(hoisted.status, 'ok', JSON.stringify(hoisted.error));
+  assert.equal(hoisted.result?.preview, '__esModule,default,flavour,format | true | the default | n=2 | default,flavour,format');
+  assert.equal((await repl(s.id, probe('unsaid'))).result?.preview, hoisted.result?.preview);
+  assert.equal((await repl(s.id, "typeof require('claims') + ' ' + require('claims')()")).result?.preview, 'function cjs after all');
+  const cacheDir = path.join(path.dirname(d.dbPath), 'bundles');
+  const codeOf = (name: string) => readdirSync(cacheDir).filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(cacheDir, f), 'utf8')) as { code: string; inputs: Array<[string]> })
+    .find((e) => e.inputs.some(([rel]) => rel === `node_modules/${name}/index.js`))!.code;
+  assert.doesNotMatch(codeOf('hoisted'), /__esm\(/);
+  assert.match(codeOf('unsaid'), /__esm\(/);
+});
+
 test('a package that throws while loading is evaluated again by the next require; one that never ends is stopped by the limit', async () => {
   const files = {
     ...MS,

@@ -27,7 +27,7 @@ import { prepareSource, type PreparedSource } from './source';
 import { compileCached } from './script-cache';
 import { getNativeModule, moduleTable } from '../../modules/registry';
 import type { ModuleContext } from '../../modules/native-module';
-import { bridgeCallbacks, moduleReference, packageReference, promptReference } from './session-bridge';
+import { bridgeCallbacks, moduleReference, packageCallbacks, promptReference } from './session-bridge';
 import { SessionPackages } from './packages/session-packages';
 import { Terminator } from './terminator';
 import { Previewer } from './preview';
@@ -86,6 +86,7 @@ export class IsolateSession implements ExecutionHost {
   /** npm packages this session loaded (their bundles; the instances live in the isolate). */
   readonly packages = new SessionPackages({
     spec: () => this.spec,
+    engine: () => ({ isolate: this.isolate, context: this.context }),
     sourceMaps: this.sourceMaps,
     runningFile: () => (this.current && this.current.request.kind !== 'repl' ? this.current.request.path : undefined),
   });
@@ -137,7 +138,7 @@ export class IsolateSession implements ExecutionHost {
       rememberName: this.rememberName, previewName: this.previewName,
       libraryGlobals: Object.fromEntries(this.spec.libraries.map((l) => [l.name, l.global])),
     };
-    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), packageReference(this), config], {
+    const controller = await install.apply(undefined, [bridgeCallbacks(this), promptReference(this), moduleReference(this), packageCallbacks(this), config], {
       arguments: { copy: true }, result: { reference: true }, timeout: BOOT_TIMEOUT_MS,
     }) as ivm.Reference;
     const get = (name: string) => controller.get(name, { reference: true }) as Promise<ivm.Reference>;

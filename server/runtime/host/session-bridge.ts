@@ -28,7 +28,10 @@ export interface BridgedSession {
   readonly alarm: { set(delayMs: number): void; off(): void };
   readonly deps: { prompt(executionId: string, message: string): Promise<string | null> };
   readonly spec: { readonly modules: readonly string[] };
-  readonly packages: { load(specifier: string, fromRel: string | null, code: boolean): Promise<PackageAnswer> };
+  readonly packages: {
+    load(specifier: string, fromRel: string | null, code: boolean): PackageAnswer;
+    build(specifier: string, fromRel: string | null): Promise<void>;
+  };
   moduleContext(exec: Execution): ModuleContext;
 }
 
@@ -145,17 +148,42 @@ export function moduleReference(session: BridgedSession): ivm.Reference {
   });
 }
 
-/** An npm package for `require`/`import` (see packages/session-packages.ts): `load` answers its id (and its bundle the first time), `code` always the bundle. */
-export function packageReference(session: BridgedSession): ivm.Reference {
-  return new ivm.Reference(async (op: unknown, specifier: unknown, fromRel: unknown): Promise<unknown> => {
+function packageFailure(specifier: unknown, err: unknown): Error {
+  if (err instanceof PackageError || (err instanceof Error && err.message.startsWith('The execution was stopped'))) return cleanError('Error', err.message);
+  return cleanError('Error', `Package '${String(specifier)}' could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * An npm package for `require`/`import` (see packages/session-packages.ts),
+ * two calls. `load` is synchronous: the package's id, and its factory
+ * compiled into the isolate while the isolate waits in this call (the
+ * isolate's thread is free for it: an `applySyncPromise` would hold it, and
+ * compiling then deadlocks); `code` the same with the factory always.
+ * `build` (through `applySyncPromise`) bundles a package `load` answered
+ * `pending` for.
+ */
+export function packageCallbacks(session: BridgedSession): { load: ivm.Callback; build: ivm.Reference } {
+  const running = (): Execution => {
     const exec = session.current;
     if (!exec || exec.stopping) throw cleanError('Error', 'The execution is stopping');
-    try {
-      const answer = await untilStopped(exec, () => session.packages.load(String(specifier), typeof fromRel === 'string' ? fromRel : null, op === 'code'), 'package load');
-      return new ivm.ExternalCopy(answer).copyInto();
-    } catch (err) {
-      if (err instanceof PackageError || (err instanceof Error && err.message.startsWith('The execution was stopped'))) throw cleanError('Error', err.message);
-      throw cleanError('Error', `Package '${String(specifier)}' could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  });
+    return exec;
+  };
+  return {
+    load: new ivm.Callback((op: unknown, specifier: unknown, fromRel: unknown): PackageAnswer => {
+      running();
+      try {
+        return session.packages.load(String(specifier), typeof fromRel === 'string' ? fromRel : null, op === 'code');
+      } catch (err) {
+        throw packageFailure(specifier, err);
+      }
+    }),
+    build: new ivm.Reference(async (specifier: unknown, fromRel: unknown): Promise<void> => {
+      const exec = running();
+      try {
+        await untilStopped(exec, () => session.packages.build(String(specifier), typeof fromRel === 'string' ? fromRel : null), 'package load');
+      } catch (err) {
+        throw packageFailure(specifier, err);
+      }
+    }),
+  };
 }

@@ -12,8 +12,17 @@ type Line = Array<[number, number, number, number]>;
 
 export class SourceMap {
   private lines: Line[] | undefined;
+  /** The map's JSON, for a map made by `lazy` that has not been asked for a position yet. */
+  private json: string | undefined;
 
-  constructor(private readonly mappings: string, private readonly sources: string[] = []) {}
+  constructor(private mappings: string, private sources: string[] = []) {}
+
+  /** A map whose JSON is parsed when first asked for a position: most package bundles never throw. An invalid one maps nothing. */
+  static lazy(text: string): SourceMap {
+    const map = new SourceMap('');
+    map.json = text;
+    return map;
+  }
 
   static fromJson(text: string): SourceMap | undefined {
     try {
@@ -64,6 +73,14 @@ export class SourceMap {
 
   /** 1-based in, 1-based out, with the source file when the map names one; undefined when the position has no mapping. */
   original(line: number, column: number): { line: number; column: number; source?: string } | undefined {
+    if (this.json !== undefined) {
+      const parsed = SourceMap.fromJson(this.json);
+      this.json = undefined;
+      if (parsed) {
+        this.mappings = parsed.mappings;
+        this.sources = parsed.sources;
+      }
+    }
     this.lines ??= this.decode();
     const segments = this.lines[line - 1];
     if (!segments || segments.length === 0) return undefined;

@@ -23,7 +23,7 @@ import { complete } from './complete';
 import { setInspectStyle } from './inspect';
 import { checkPromptMessage, clip, outgoingArgs } from './outgoing';
 import { installUnderscore, rebuildError } from './underscore';
-import { createPackages } from './packages';
+import { createPackages, type PackageHost } from './packages';
 import * as T from './types';
 
 /** What isolated-vm gives the isolate for a host `ivm.Reference` to a function. */
@@ -31,7 +31,7 @@ const MODULE_ERROR_CODE = /^([A-Z][A-Z0-9_]+): /;
 
 interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[], options?: object): unknown }
 
-function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, packageRef: SyncPromiseRef, config: InstallConfig): Controller {
+function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncPromiseRef, packageHost: PackageHost, config: InstallConfig): Controller {
   delete (P.G as any).__vmsInstall;
   delete (P.G as any).__vmsHarden;
   setInspectStyle(config.inspectStyle);
@@ -70,7 +70,7 @@ function install(bridge: HostBridge, promptRef: SyncPromiseRef, moduleRef: SyncP
     return typeof answer === 'string' ? answer : null;
   });
   const natives = makeNatives(moduleRef, config.modules);
-  const packages = createPackages(packageRef, natives, config.libraryGlobals);
+  const packages = createPackages(packageHost, natives, config.libraryGlobals);
   define('require', function require(name: unknown): unknown {
     const key = P.StringCtor(name);
     return natives(P.StringPrototypeStartsWith(key, 'node:') ? P.StringPrototypeSlice(key, 5) : key) ?? packages.require(key);

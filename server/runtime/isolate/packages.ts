@@ -1,16 +1,28 @@
 /**
  * npm packages inside the session: `require('ms')`, and the namespaces that
  * static `import` (host/esm.ts) and `import()` (rewritten REPL input) get.
- * The host resolves the specifier and answers the package's bundle (see
- * host/packages/); it is evaluated here at most once per session, keyed by
- * the host's id for the package, like Node's module cache. A bundle that
- * throws while it loads is not kept, so the next require tries again.
+ * The host resolves the specifier and answers the package's bundle as a
+ * factory function it compiled here (see host/packages/); it runs at most
+ * once per session, keyed by the host's id for the package, like Node's
+ * module cache. A package that throws while it loads is not kept, so the
+ * next require tries again.
  */
 import * as P from './primordials';
 
-export interface PackageAnswer { id: string; esm: boolean; code?: string }
+/** A host `ivm.Reference` to a function in this isolate. */
+interface FactoryRef { deref(): unknown; release(): void }
+
+/** The host's answer: `pending` until the package is bundled; then its id, and its factory when this session has not run it. */
+export type PackageAnswer = { pending: true } | { id: string; esm: boolean; factory?: FactoryRef };
 
 interface SyncPromiseRef { applySyncPromise(receiver: undefined, args: unknown[], options?: object): unknown }
+
+export interface PackageHost {
+  /** Synchronous: `load` (the factory the first time), `code` (the factory always). */
+  load(op: 'load' | 'code', specifier: string, fromRel: string | null): PackageAnswer;
+  /** Bundles the package (waited for with applySyncPromise). */
+  build: SyncPromiseRef;
+}
 
 interface Loaded { module: { exports: unknown }; esm: boolean; ns?: object }
 
@@ -22,7 +34,7 @@ export interface Packages {
 }
 
 /** `native(name)`: an enabled native module's API (`fs`), or undefined; `libraryGlobals`: catalog libraries (`lodash` → `_`). */
-export function createPackages(packageRef: SyncPromiseRef, native: (name: string) => object | undefined, libraryGlobals: Record<string, string>): Packages {
+export function createPackages(host: PackageHost, native: (name: string) => object | undefined, libraryGlobals: Record<string, string>): Packages {
   const byId = new P.MapCtor<string, Loaded>();
 
   function builtin(name: unknown, pkg: unknown): object {
@@ -41,15 +53,21 @@ export function createPackages(packageRef: SyncPromiseRef, native: (name: string
       P.MapPrototypeSet(byId, id, loaded);
       return loaded;
     }
-    const ask = (op: string) => packageRef.applySyncPromise(undefined, [op, specifier, fromRel], { arguments: { copy: true } }) as PackageAnswer;
-    let answer = ask('load');
+    let answer = host.load('load', specifier, fromRel);
+    if ('pending' in answer) {
+      host.build.applySyncPromise(undefined, [specifier, fromRel], { arguments: { copy: true } });
+      answer = host.load('load', specifier, fromRel);
+      if ('pending' in answer) throw new P.ErrorCtor(`Package '${specifier}' changed while it was being bundled: require it again`);
+    }
     const known = P.MapPrototypeGet(byId, answer.id);
     if (known) return known;
-    // The host sends a bundle once per session; one that never finished loading (it threw, or was stopped) is asked for again.
-    if (typeof answer.code !== 'string') answer = ask('code');
-    if (typeof answer.code !== 'string') throw new P.ErrorCtor(`Package '${specifier}' has no code`);
+    // The host sends a factory once per session; one that never finished loading (it threw, or was stopped) is asked for again.
+    if (!answer.factory) answer = host.load('code', specifier, fromRel);
+    if ('pending' in answer || !answer.factory) throw new P.ErrorCtor(`Package '${specifier}' has no code`);
+    const ref = answer.factory;
+    const factory = ref.deref() as Function;
+    ref.release();
     const loaded: Loaded = { module: { exports: {} }, esm: answer.esm === true };
-    const factory = P.GlobalEval(answer.code) as Function;
     P.ReflectApply(factory, undefined, [loaded.module, loaded.module.exports, builtin]);
     // Kept only once it has loaded: a package that throws is evaluated afresh by the next require, as in Node.
     P.MapPrototypeSet(byId, answer.id, loaded);

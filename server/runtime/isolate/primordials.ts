@@ -150,5 +150,3 @@ export const AsyncFunctionPrototype = ObjectGetPrototypeOf(async function () { /
 export const GeneratorFunctionPrototype = ObjectGetPrototypeOf(function* () { /* marker */ });
 export const AsyncGeneratorFunctionPrototype = ObjectGetPrototypeOf(async function* () { /* marker */ });
 export const ErrorCaptureStackTrace = (Error as any).captureStackTrace as ((o: object, f?: Function) => void) | undefined;
-/** Indirect eval: package bundles run in the global scope, named by their `//# sourceURL`. */
-export const GlobalEval = globalThis.eval;

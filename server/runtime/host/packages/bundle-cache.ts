@@ -16,9 +16,17 @@ import type { Bundle } from './bundle';
 import type { LocatedPackage } from './locate';
 
 /** Bumped when the bundle's shape changes (banner, plugin output). */
-const FORMAT = 'vms-bundle-1';
+const FORMAT = 'vms-bundle-2';
 
-export interface BundleEntry { key: string; code: string; map: string; esm: boolean; inputs: Array<[string, number, number]> }
+export interface BundleEntry {
+  key: string;
+  code: string;
+  /** sha256 of `code`, computed by this process: names its V8 code cache (code-cache.ts). */
+  codeHash: string;
+  map: string;
+  esm: boolean;
+  inputs: Array<[string, number, number]>;
+}
 
 const memory = new Map<string, BundleEntry>();
 
@@ -33,14 +41,26 @@ export function bundleKey(pkg: LocatedPackage): string {
   return createHash('sha256').update([FORMAT, esbuildVersion, pkg.root, pkg.dir, pkg.subpath, manifest].join('\0')).digest('hex').slice(0, 40);
 }
 
+function hashCode(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 40);
+}
+
+/** Each entry's input files as absolute paths, built once: the check runs on every load. */
+const absolute = new WeakMap<BundleEntry, string[]>();
+
 function fresh(entry: BundleEntry, root: string): boolean {
-  for (const [rel, size, mtime] of entry.inputs) {
-    try {
-      const st = statSync(path.join(root, rel));
-      if (st.size !== size || st.mtimeMs !== mtime) return false;
-    } catch {
-      return false;
+  let files = absolute.get(entry);
+  if (!files) {
+    files = entry.inputs.map(([rel]) => path.join(root, rel));
+    absolute.set(entry, files);
+  }
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const st = statSync(files[i], { throwIfNoEntry: false });
+      if (!st || st.size !== entry.inputs[i][1] || st.mtimeMs !== entry.inputs[i][2]) return false;
     }
+  } catch {
+    return false; // not a folder on the way, no access: rebuild (and fail there if it must)
   }
   return true;
 }
@@ -50,6 +70,8 @@ export function cachedBundle(key: string, root: string, dir: string | undefined)
   if (!entry && dir) {
     try {
       entry = JSON.parse(readFileSync(path.join(dir, `${key}.json`), 'utf8')) as BundleEntry;
+      // Hashed here, not trusted from the file: it names the code cache V8 would use for this text.
+      entry.codeHash = hashCode(entry.code);
     } catch {
       return undefined;
     }
@@ -73,7 +95,7 @@ export function storeBundle(key: string, root: string, bundle: Bundle, dir: stri
       inputs.push([rel, -1, -1]);
     }
   }
-  const entry: BundleEntry = { key, code: bundle.code, map: bundle.map, esm: bundle.esm, inputs };
+  const entry: BundleEntry = { key, code: bundle.code, codeHash: hashCode(bundle.code), map: bundle.map, esm: bundle.esm, inputs };
   memory.set(key, entry);
   if (dir) {
     try {

@@ -1,9 +1,9 @@
 /**
  * A session's npm packages, host side: what the isolate's `require`,
  * `import()` and ES-module facades ask for (see isolate/packages.ts). Each
- * answer names the package by an id (its bundle key) and carries the bundle
- * the first time this session gets it (or when asked for the code again);
- * the isolate keeps the instance.
+ * answer names the package by an id (its bundle key) and carries the
+ * bundle's factory, compiled into the isolate, the first time this session
+ * gets it (or when asked for the code again); the isolate keeps the instance.
  */
 import { realpathSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -11,25 +11,27 @@ import path from 'node:path';
 import { isInside } from '../../../files/inside';
 import type { PackageAnswer } from '../../isolate/packages';
 import type { HostSessionSpec } from '../../messages';
+import type ivm from '../ivm';
 import { moduleTable } from '../../../modules/registry';
 import { SourceMap } from '../source-map';
 import { bundlePackage } from './bundle';
 import { bundleKey, cachedBundle, storeBundle, type BundleEntry } from './bundle-cache';
-import { isBareSpecifier, locatePackage, PackageNotFound, type PackageRoot } from './locate';
+import { compileBundle, remember } from './code-cache';
+import { isBareSpecifier, locatePackage, PackageNotFound, type LocatedPackage, type PackageRoot } from './locate';
 
 const BUILTINS = new Set(builtinModules);
 
 const building = new Map<string, Promise<BundleEntry>>();
-/** Parsed once per bundle and host: a big package's map is megabytes of JSON, and decoding is lazy and shareable. */
-const parsedMaps = new WeakMap<BundleEntry, SourceMap | null>();
+/** One per bundle and host, parsed only if an exception needs it: a big package's map is megabytes of JSON. */
+const maps = new WeakMap<BundleEntry, SourceMap>();
 
-function sourceMapOf(entry: BundleEntry): SourceMap | undefined {
-  let map = parsedMaps.get(entry);
-  if (map === undefined) {
-    map = SourceMap.fromJson(entry.map) ?? null;
-    parsedMaps.set(entry, map);
+function sourceMapOf(entry: BundleEntry): SourceMap {
+  let map = maps.get(entry);
+  if (!map) {
+    map = SourceMap.lazy(entry.map);
+    maps.set(entry, map);
   }
-  return map ?? undefined;
+  return map;
 }
 
 /** A failure the session sees as an Error with this message. */
@@ -37,6 +39,8 @@ export class PackageError extends Error {}
 
 interface Host {
   spec(): HostSessionSpec;
+  /** The session's isolate and context, to compile bundles into. */
+  engine(): { isolate: ivm.Isolate; context: ivm.Context };
   sourceMaps: Map<string, SourceMap>;
   /** The worktree-relative path of the file the running execution runs, if any. */
   runningFile(): string | undefined;
@@ -72,44 +76,61 @@ export class SessionPackages {
     throw new PackageError(`Invalid module '${specifier}': ${enabled.length ? `this session can require ${enabled.join(', ')}` : 'no modules are enabled for this session'}`);
   }
 
-  /** The package a specifier names from `fromRel` (worktree-relative folder; null: the running file's folder). */
-  async load(specifier: string, fromRel: string | null, withCode = false): Promise<PackageAnswer> {
+  /** The package a specifier names from `fromRel` (worktree-relative folder; null: the running file's folder), and its bundle key. */
+  private locate(specifier: string, fromRel: string | null): { pkg: LocatedPackage; id: string } {
     this.refuseModuleName(specifier);
     const { worktree, libraries } = this.currentRoots();
     const running = this.host.runningFile();
     const rel = fromRel ?? (running ? path.posix.dirname(running) : '.');
     const fromDir = path.resolve(worktree.root, rel);
     if (!isInside(worktree.root, fromDir)) throw new PackageError(`Cannot find package '${specifier}': '${rel}' is outside the worktree`);
-    let pkg;
     try {
-      pkg = locatePackage(specifier, fromDir, worktree, libraries);
+      const pkg = locatePackage(specifier, fromDir, worktree, libraries);
+      return { pkg, id: bundleKey(pkg) };
     } catch (error) {
       if (error instanceof PackageNotFound) throw new PackageError(error.message);
       throw error;
     }
-    const id = bundleKey(pkg);
+  }
+
+  /**
+   * Synchronous, from inside the isolate's `require`: the package's id, and
+   * the first time this session gets it (or with `withCode`) its factory,
+   * compiled into the isolate from the cached bundle. `pending` when there is
+   * no usable bundle yet: the isolate then waits for `build` and asks again.
+   */
+  load(specifier: string, fromRel: string | null, withCode = false): PackageAnswer {
+    const { pkg, id } = this.locate(specifier, fromRel);
     const cacheDir = this.host.spec().bundleCache;
-    let entry = cachedBundle(id, pkg.root, cacheDir);
-    if (!entry) {
-      // Sessions of this host asking for the same package at once share one build.
-      let build = building.get(id);
-      if (!build) {
-        build = bundlePackage(pkg, specifier).then((bundle) => storeBundle(id, pkg.root, bundle, cacheDir)).finally(() => building.delete(id));
-        building.set(id, build);
-      }
-      try {
-        entry = await build;
-      } catch (error) {
-        const first = (error as { errors?: Array<{ text: string }> }).errors?.[0]?.text;
-        throw new PackageError(`Package '${specifier}' could not be bundled: ${first ?? (error as Error).message}`);
-      }
-    }
+    const entry = cachedBundle(id, pkg.root, cacheDir);
+    if (!entry) return { pending: true };
     if (this.delivered.has(id) && !withCode) return { id, esm: entry.esm };
-    this.delivered.add(id);
     // Stack frames name the bundle by this; its source map turns them into the package's own files.
     const name = `${path.relative(pkg.root, pkg.dir).split(path.sep).join('/')}/[bundle${pkg.subpath.replace(/\//g, ':')}]`;
-    const map = sourceMapOf(entry);
-    if (map) this.host.sourceMaps.set(name, map);
-    return { id, esm: entry.esm, code: `${entry.code}\n//# sourceURL=${name}` };
+    const { isolate, context } = this.host.engine();
+    const { factory, cached } = compileBundle(isolate, context, entry, name, cacheDir);
+    if (!cached) remember(isolate, entry, name, cacheDir);
+    this.delivered.add(id);
+    this.host.sourceMaps.set(name, sourceMapOf(entry));
+    return { id, esm: entry.esm, factory };
+  }
+
+  /** Bundles the package unless a usable bundle is cached (for `load` to find next). */
+  async build(specifier: string, fromRel: string | null): Promise<void> {
+    const { pkg, id } = this.locate(specifier, fromRel);
+    const cacheDir = this.host.spec().bundleCache;
+    if (cachedBundle(id, pkg.root, cacheDir)) return;
+    // Sessions of this host asking for the same package at once share one build.
+    let build = building.get(id);
+    if (!build) {
+      build = bundlePackage(pkg, specifier).then((bundle) => storeBundle(id, pkg.root, bundle, cacheDir)).finally(() => building.delete(id));
+      building.set(id, build);
+    }
+    try {
+      await build;
+    } catch (error) {
+      const first = (error as { errors?: Array<{ text: string }> }).errors?.[0]?.text;
+      throw new PackageError(`Package '${specifier}' could not be bundled: ${first ?? (error as Error).message}`);
+    }
   }
 }
