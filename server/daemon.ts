@@ -77,6 +77,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // (cold start → initialize answered is then Node's start and this bundle's load);
   // every other request waits for `ready`.
   if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
+  // Runtime hosts boot (node + isolated-vm, ~100 ms) while the socket is set up and the store opens: the first session needs both.
+  const runtime = createRuntime({ log, bundleCacheDir: path.join(path.dirname(dbPath), 'bundles') });
   // The socket too, before the store opens: a command that started this daemon connects and
   // initializes meanwhile (its requests wait for `ready`, like stdio's).
   if (socketPath) {
@@ -93,13 +95,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     } catch (error) {
       if (!(error instanceof UnsafeSocketPathError)) throw error;
       process.stderr.write(`vm-system: ${error.message}\n`);
-      lock.release(); // nothing else is open yet
+      lock.release(); // the store is not open yet; runtime hosts leave with this process (their IPC channel closes)
       process.exit(1);
     }
     log(`serving socket ${socketPath}`);
   }
-  // Runtime hosts boot (node + isolated-vm, ~100 ms) while the store opens: the first session needs both.
-  const runtime = createRuntime({ log, bundleCacheDir: path.join(path.dirname(dbPath), 'bundles') });
   let store;
   try {
     store = await openStore({ path: dbPath, log });
