@@ -37,15 +37,19 @@ export function loadCliProgram(): CliProgram {
 export function cliRunRoute(dbPath: string, connect: () => Duplex): Route {
   return {
     def: CliRun,
-    handle: (params, ctx) => loadCliProgram().runRemoteCommand(params as ValidParamsOf<typeof CliRun>, {
-      dbPath,
-      connect,
-      write: (stream, text) => ctx.cliOutput?.(stream, text),
-      onCancel: (handler) => {
-        const listening = ctx.cancellation?.onCancellationRequested(handler);
-        return () => listening?.dispose();
-      },
-      onGone: (handler) => ctx.onClientGone?.(handler) ?? (() => undefined),
-    }),
+    handle: async (params, ctx) => {
+      let attached = false;
+      const outcome = await loadCliProgram().runRemoteCommand(params as ValidParamsOf<typeof CliRun>, {
+        dbPath,
+        connect: () => { attached = true; return connect(); },
+        write: (stream, text) => ctx.cliOutput?.(stream, text),
+        onCancel: (handler) => {
+          const listening = ctx.cancellation?.onCancellationRequested(handler);
+          return () => listening?.dispose();
+        },
+        onGone: (handler) => ctx.onClientGone?.(handler) ?? (() => undefined),
+      });
+      return 'exitCode' in outcome ? { ...outcome, attached } : outcome;
+    },
   };
 }
