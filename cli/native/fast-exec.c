@@ -547,7 +547,10 @@ static pid_t start_daemon(const char *db_path) {
   const char *slash = strrchr(cli, '/');
   if (slash) buf_add(&script, cli, (size_t)(slash - cli + 1));
   buf_str(&script, "../dist/daemon.js");
-  if (access(script.p, R_OK) != 0) return 0;
+  /* Absolute: the daemon starts in the database's folder (VM_SYSTEM_JS_CLI may be relative, `./bin/vm-system`). */
+  char *daemon_js = realpath(script.p, NULL);
+  free(script.p);
+  if (!daemon_js || access(daemon_js, R_OK) != 0) return 0;
   char *dir = strdup(db_path);
   char *cut = strrchr(dir, '/');
   if (!cut) return 0;
@@ -569,13 +572,14 @@ static pid_t start_daemon(const char *db_path) {
     if (null_fd >= 0) dup2(null_fd, 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
-    char *args[] = { "node", script.p, "serve", "--socket", "--db", (char *)db_path, "--idle-timeout", idle, NULL };
+    char *args[] = { "node", daemon_js, "serve", "--socket", "--db", (char *)db_path, "--idle-timeout", idle, NULL };
     execvp("node", args);
     _exit(127);
   }
   close(log_fd);
   free(dir);
   free(log.p);
+  free(daemon_js);
   return pid > 0 ? pid : 0;
 }
 
