@@ -28,18 +28,9 @@ const node = {
   external: ['isolated-vm', 'isolated-vm-node20', 'esbuild', 'sql.js/dist/sql-wasm.wasm'],
 };
 
-/**
- * dist/cli.js holds only the entry and the `exec repl` fast path; the full
- * program (commander, zod, vscode-jsonrpc, every command) is dist/cli-program.js,
- * required when needed. V8 compiles a whole bundle when it loads it: the fast
- * path then skips compiling ~800 KB.
- */
-const programApart = {
-  name: 'program-apart',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/program$/ }, (args) => (args.importer.endsWith(path.join('cli', 'main.ts')) ? { path: './cli-program.js', external: true } : undefined));
-  },
-};
+// dist/cli.js holds only the entry and the `exec repl` fast path; the full program
+// (commander, zod, vscode-jsonrpc, every command) is dist/cli-program.js, which
+// cli/main.ts requires by path when needed (through V8's code cache, boot/code-cache.ts).
 
 /**
  * vm-system/client uses vm-system/protocol's module (one copy of the contract
@@ -59,9 +50,11 @@ const publicEntry = { ...node, external: [...node.external, 'zod', 'vscode-jsonr
 const esm = { format: 'esm', banner: { js: "import { createRequire as __vmsRequire } from 'node:module'; import { fileURLToPath as __vmsPath } from 'node:url'; import { dirname as __vmsDir } from 'node:path'; const require = __vmsRequire(import.meta.url); const __filename = __vmsPath(import.meta.url); const __dirname = __vmsDir(__filename);" } };
 
 const entries = [
-  { in: 'cli/main.ts', out: 'cli.js', opts: { ...node, plugins: [programApart] } },
+  { in: 'cli/main.ts', out: 'cli.js', opts: node },
   { in: 'cli/program.ts', out: 'cli-program.js', opts: node },
-  { in: 'server/main.ts', out: 'daemon.js', opts: node },
+  // daemon.js is a small entry loading daemon-main.js through V8's code cache (boot/code-cache.ts).
+  { in: 'server/entry.ts', out: 'daemon.js', opts: node },
+  { in: 'server/main.ts', out: 'daemon-main.js', opts: node },
   { in: 'server/runtime/host/main.ts', out: 'runtime-host.js', opts: node },
   // One per configured session database (server/modules/database-client.ts): SQL off the host's main thread.
   { in: 'server/modules/database-worker.ts', out: 'database-worker.js', opts: node },

@@ -4,6 +4,8 @@
  * commander, zod or vscode-jsonrpc; everything else loads the full program,
  * which esbuild.mjs puts in a bundle of its own.
  */
+import path from 'node:path';
+import { requireCached } from '../boot/code-cache';
 import { parseFastExecRepl, tryFastExecRepl } from './fast/exec';
 
 // `vm-system run x.js | head`: the reader went away. Like other Unix tools, stop quietly
@@ -21,9 +23,9 @@ async function main(): Promise<void> {
     const code = await tryFastExecRepl(fast);
     if (code !== undefined) process.exit(code);
   }
-  // A bundle of its own (dist/cli-program.js, see esbuild.mjs): the fast path never compiles it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runProgram } = require('./program') as typeof import('./program');
+  // A bundle of its own (dist/cli-program.js, see esbuild.mjs): the fast path never compiles it,
+  // and the others read it from V8's code cache when they can (no word when they cannot: output stays the command's).
+  const { runProgram } = requireCached(path.join(__dirname, 'cli-program.js'), 'cli') as typeof import('./program');
   const code = await runProgram(process.argv);
   process.exitCode = code;
   // Open handles (a daemon socket being torn down) must not keep a finished command alive.

@@ -77,12 +77,34 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // (cold start → initialize answered is then Node's start and this bundle's load);
   // every other request waits for `ready`.
   if (options.stdio) serveClient(process.stdin, process.stdout, host, true);
-  // Runtime hosts boot (node + isolated-vm, ~100 ms) while the store opens: the first session needs both.
+  // Runtime hosts boot (node + isolated-vm, ~100 ms) while the socket is set up and the store opens: the first session needs both.
   const runtime = createRuntime({ log, bundleCacheDir: path.join(path.dirname(dbPath), 'bundles') });
+  // The socket too, before the store opens: a command that started this daemon connects and
+  // initializes meanwhile (its requests wait for `ready`, like stdio's).
+  if (socketPath) {
+    server = net.createServer((socket) => {
+      clients.add(socket);
+      socket.on('close', () => clients.delete(socket));
+      socket.on('error', () => socket.destroy());
+      serveClient(socket, socket, host, false);
+    });
+    try {
+      // We hold the lock: a socket file there is stale (and removed if it is ours).
+      await listenPrivately(server, socketPath, path.dirname(socketPath) === runDir ? runDir : undefined);
+      ownSocket = true;
+    } catch (error) {
+      if (!(error instanceof UnsafeSocketPathError)) throw error;
+      process.stderr.write(`vm-system: ${error.message}\n`);
+      lock.release(); // the store is not open yet; runtime hosts leave with this process (their IPC channel closes)
+      process.exit(1);
+    }
+    log(`serving socket ${socketPath}`);
+  }
   let store;
   try {
     store = await openStore({ path: dbPath, log });
   } catch (error) {
+    if (socketPath && ownSocket) rmSync(socketPath, { force: true });
     lock.release();
     process.stderr.write(`vm-system: cannot open database ${dbPath}: ${(error as Error).message}\n`);
     process.exit(1);
@@ -110,23 +132,6 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   markReady();
 
   if (socketPath) {
-    server = net.createServer((socket) => {
-      clients.add(socket);
-      socket.on('close', () => clients.delete(socket));
-      socket.on('error', () => socket.destroy());
-      serveClient(socket, socket, host, false);
-    });
-    try {
-      // We hold the lock: a socket file there is stale (and removed if it is ours).
-      await listenPrivately(server, socketPath, path.dirname(socketPath) === runDir ? runDir : undefined);
-      ownSocket = true;
-    } catch (error) {
-      if (!(error instanceof UnsafeSocketPathError)) throw error;
-      process.stderr.write(`vm-system: ${error.message}\n`);
-      await host.shutdown();
-      process.exit(1);
-    }
-    log(`serving socket ${socketPath}`);
     // Compile the CLI program (~800 KB) for the native launcher's commands once the command that
     // started this daemon is likely served (it does not need it), so the next one does not wait for it.
     setTimeout(() => { try { loadCliProgram(); } catch { /* loaded again, and reported, by the first cli/run */ } }, 1000).unref();

@@ -1,5 +1,6 @@
 /**
- * Entry of dist/daemon.js: `node dist/daemon.js serve
+ * The daemon bundle, dist/daemon-main.js, which dist/daemon.js (server/entry.ts)
+ * loads through V8's code cache: `node dist/daemon.js serve
  * [--stdio] [--socket [PATH]] [--db PATH] [--idle-timeout MS] [--retention SPEC]` — the same
  * flags as `vm-system serve`. A bundle of its own so that starting a daemon
  * loads neither the CLI's parser nor its formatting, and the CLI bundle

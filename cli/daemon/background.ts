@@ -15,7 +15,8 @@ import { daemonScript, daemonLogPathOf, idleTimeoutMs, socketPathOf } from './pa
 import { connectSocket } from '../../client/socket';
 
 const START_TIMEOUT_MS = 20000;
-const POLL_MS = 20;
+// A connect to a socket not there yet costs microseconds; the start it waits for, ~100 ms and more.
+const POLL_MS = 5;
 
 /**
  * A socket connected to the daemon serving `dbPath`, starting one in the background when `start` is set.

@@ -8,10 +8,13 @@
  * command with the JavaScript CLI's own program (cli/remote.ts): parsing,
  * rendering, colours, `--json` and exit codes are the CLI's, not this file's.
  *
- * It knows no command. Its one guess is the database (`--db`, VM_SYSTEM_DB,
+ * It knows one command: a `run` with no daemon yet starts the background
+ * daemon itself (as the JavaScript CLI would, without starting node for the
+ * CLI first) and stops it again when the daemon says the command did not use
+ * it (a usage error). Its one guess is the database (`--db`, VM_SYSTEM_DB,
  * the XDG default) to find the daemon's socket; the daemon checks the guess.
  * The JavaScript CLI (exec of `node $VM_SYSTEM_JS_CLI ...`) runs the command
- * instead when no daemon answers (it starts one), when the daemon answers
+ * instead when no daemon answers (other commands; it starts one), when the daemon answers
  * `runLocally` (the command needs this process's stdin or signals — repl,
  * rpc, watch, `exec repl -` — manages daemons, or names another database), or
  * when the daemon refuses `cli/run` (an older daemon). Ctrl-C is forwarded as
@@ -25,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -36,6 +40,8 @@
 #include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_CODE_FAILED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
@@ -493,6 +499,127 @@ static int give_up(void) {
   return EXIT_UNREACHABLE;
 }
 
+/* ------------------------------------------------------------ starting the background daemon (cli/daemon/background.ts) */
+
+/**
+ * `run` with no daemon yet: the JavaScript CLI would start one and then run the file. Starting it
+ * from here saves starting node for the CLI first. Only `run` (the command whose first run is cold),
+ * never with help or version flags; anything else with no daemon goes to node as before. The daemon
+ * then says whether the command used it (`attached`): if not (a usage error), it is stopped again,
+ * as node would not have started it.
+ */
+static int starts_daemon(int argc, char **argv) {
+  const char *first = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-V") || !strcmp(a, "--version") || !strcmp(a, "--")) return 0;
+    if (!strcmp(a, "--db")) { i++; continue; }
+    if (a[0] == '-') continue;
+    if (!first) first = a;
+  }
+  return first && !strcmp(first, "run");
+}
+
+/** 1: connected; 0: no daemon answers there; -1: the path holds something not ours (node explains). */
+static int connect_daemon(const char *socket_path, const struct sockaddr_un *addr) {
+  struct stat st;
+  if (lstat(socket_path, &st) != 0) return errno == ENOENT ? 0 : -1;
+  /* Only a socket of this user's own: the JS CLI explains a foreign one (docs/security.md). */
+  if (!S_ISSOCK(st.st_mode) || st.st_uid != getuid()) return -1;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (connect(fd, (const struct sockaddr *)addr, sizeof *addr) != 0) { close(fd); return 0; }
+  sock = fd;
+  return 1;
+}
+
+static long idle_timeout_ms(void) {
+  const char *raw = getenv("VM_SYSTEM_IDLE_MS");
+  long v = raw ? strtol(raw, NULL, 10) : 0;
+  return v > 0 ? v : 5 * 60 * 1000;
+}
+
+/** `node dist/daemon.js serve --socket --db DB --idle-timeout N`, detached, output to `<db>.daemon.log`; its pid, or 0 (node starts it instead). */
+static pid_t start_daemon(const char *db_path) {
+  const char *cli = getenv("VM_SYSTEM_JS_CLI");
+  if (!cli || !*cli) return 0;
+  Buf script = {0};
+  const char *slash = strrchr(cli, '/');
+  if (slash) buf_add(&script, cli, (size_t)(slash - cli + 1));
+  buf_str(&script, "../dist/daemon.js");
+  /* Absolute: the daemon starts in the database's folder (VM_SYSTEM_JS_CLI may be relative, `./bin/vm-system`). */
+  char *daemon_js = realpath(script.p, NULL);
+  free(script.p);
+  if (!daemon_js || access(daemon_js, R_OK) != 0) return 0;
+  char *dir = strdup(db_path);
+  char *cut = strrchr(dir, '/');
+  if (!cut) return 0;
+  *cut = 0;
+  if (!*dir) strcpy(dir, "/");
+  if (mkdir(dir, 0700) != 0 && errno != EEXIST) return 0; /* a deeper missing folder: node makes it */
+  Buf log = {0};
+  buf_str(&log, db_path);
+  buf_str(&log, ".daemon.log");
+  int log_fd = open(log.p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (log_fd < 0) return 0;
+  char idle[32];
+  snprintf(idle, sizeof idle, "%ld", idle_timeout_ms());
+  pid_t pid = fork();
+  if (pid == 0) {
+    setsid();
+    if (chdir(dir) != 0) _exit(127);
+    int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) dup2(null_fd, 0);
+    dup2(log_fd, 1);
+    dup2(log_fd, 2);
+    char *args[] = { "node", daemon_js, "serve", "--socket", "--db", (char *)db_path, "--idle-timeout", idle, NULL };
+    execvp("node", args);
+    _exit(127);
+  }
+  close(log_fd);
+  free(dir);
+  free(log.p);
+  free(daemon_js);
+  return pid > 0 ? pid : 0;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/** Waits for the started daemon's socket; node takes over when the daemon exits first (a lost race, a held database) or never answers. */
+static void await_daemon(pid_t pid, const char *socket_path, const struct sockaddr_un *addr) {
+  for (int waited = 0; waited < 20000; waited += 3) {
+    int c = connect_daemon(socket_path, addr);
+    if (c == 1) return;
+    if (c < 0 || waitpid(pid, NULL, WNOHANG) == pid) fallback();
+    sleep_ms(3);
+  }
+  fallback();
+}
+
+/** The command did not use the daemon started for it: shut it down and wait until it is gone, as if it had never run. */
+static void stop_started_daemon(pid_t pid) {
+  Buf b = {0};
+  buf_str(&b, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\"}");
+  send_frame(&b);
+  free(b.p);
+  for (;;) {
+    Json *m = next_message(3);
+    if (!m) break;
+    Json *id = get(m, "id");
+    if (id && id->type == J_NUM && (int)id->num == 3) break;
+  }
+  close(sock);
+  for (int waited = 0; waited < 5000; waited += 5) {
+    if (waitpid(pid, NULL, WNOHANG) == pid) return;
+    sleep_ms(5);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv) {
   g_argc = argc;
   g_argv = argv;
@@ -512,11 +639,14 @@ int main(int argc, char **argv) {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   if (strlen(socket_path) >= sizeof addr.sun_path) fallback();
   strcpy(addr.sun_path, socket_path);
-  /* Only a socket of this user's own: the JS CLI explains a foreign one (docs/security.md). */
-  struct stat st;
-  if (lstat(socket_path, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != getuid()) fallback();
-  sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) fallback(); /* no daemon: the JS CLI starts one */
+  pid_t started = 0;
+  int connected = connect_daemon(socket_path, &addr);
+  if (connected < 0) fallback();
+  if (connected == 0) {
+    /* No daemon: `run` starts it from here; anything else goes to the JS CLI (it starts one when the command needs it). */
+    if (!starts_daemon(argc, argv) || !(started = start_daemon(db_path))) fallback();
+    await_daemon(started, socket_path, &addr);
+  }
 
   signal(SIGPIPE, SIG_IGN);
   struct sigaction sa = { 0 };
@@ -553,7 +683,11 @@ int main(int argc, char **argv) {
     if (!id || id->type != J_NUM || (int)id->num != 2) continue;
     Json *result = get(m, "result");
     Json *code = get(result, "exitCode");
-    if (code && code->type == J_NUM) return (int)code->num;
+    if (code && code->type == J_NUM) {
+      Json *attached = get(result, "attached");
+      if (started && attached && attached->type == J_FALSE) stop_started_daemon(started);
+      return (int)code->num;
+    }
     if (get(result, "runLocally")) fallback();
     return give_up();
   }

@@ -31,8 +31,11 @@ export const CliRun = request('cli/run',
     stderr: TerminalStream,
   }),
   z.union([
-    /** The command ran; its output came as `cli/output` notifications before this answer. */
-    z.strictObject({ exitCode: z.number().int().min(0).max(255) }),
+    /**
+     * The command ran; its output came as `cli/output` notifications before this answer. `attached`: it
+     * used the daemon (help and usage errors do not; a launcher that started the daemon for it stops it then).
+     */
+    z.strictObject({ exitCode: z.number().int().min(0).max(255), attached: z.boolean().optional() }),
     /** Nothing was written: the command needs a process of its own (stdin, signals, another database); the launcher runs it with node. */
     z.strictObject({ runLocally: z.string() }),
   ]),

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { requireCached } from '../../boot/code-cache';
 import { CliRun } from '../protocol/cli-run';
 import type { ValidParamsOf } from '../protocol';
 import type { Route } from './routes';
@@ -29,22 +30,26 @@ let program: CliProgram | undefined;
 
 /** Loads the CLI program (once). */
 export function loadCliProgram(): CliProgram {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (program ??= require(path.join(__dirname, 'cli-program.js')) as CliProgram);
+  // Through the daemon's code cache (boot/code-cache.ts; the daemon's entry chose the folder).
+  return (program ??= requireCached(path.join(__dirname, 'cli-program.js'), 'daemon') as CliProgram);
 }
 
 export function cliRunRoute(dbPath: string, connect: () => Duplex): Route {
   return {
     def: CliRun,
-    handle: (params, ctx) => loadCliProgram().runRemoteCommand(params as ValidParamsOf<typeof CliRun>, {
-      dbPath,
-      connect,
-      write: (stream, text) => ctx.cliOutput?.(stream, text),
-      onCancel: (handler) => {
-        const listening = ctx.cancellation?.onCancellationRequested(handler);
-        return () => listening?.dispose();
-      },
-      onGone: (handler) => ctx.onClientGone?.(handler) ?? (() => undefined),
-    }),
+    handle: async (params, ctx) => {
+      let attached = false;
+      const outcome = await loadCliProgram().runRemoteCommand(params as ValidParamsOf<typeof CliRun>, {
+        dbPath,
+        connect: () => { attached = true; return connect(); },
+        write: (stream, text) => ctx.cliOutput?.(stream, text),
+        onCancel: (handler) => {
+          const listening = ctx.cancellation?.onCancellationRequested(handler);
+          return () => listening?.dispose();
+        },
+        onGone: (handler) => ctx.onClientGone?.(handler) ?? (() => undefined),
+      });
+      return 'exitCode' in outcome ? { ...outcome, attached } : outcome;
+    },
   };
 }

@@ -116,7 +116,8 @@ async function main(): Promise<void> {
   // `npm run bench -- issue19`: the rows of issue 19's table only (the ones to compare on Node 20 and 24).
   const issue19 = new Set(['cold', 'repl', 'runfile', 'run', 'libs']);
   for (const [name, fn] of groups) {
-    if (only === 'issue19' ? !issue19.has(name) : only ? only !== name : name === 'history') continue;
+    // `npm run bench -- cold,run`: several groups.
+    if (only === 'issue19' ? !issue19.has(name) : only ? !only.split(',').includes(name) : name === 'history') continue;
     process.stderr.write(`bench: ${name}…\n`);
     await fn(rows);
   }

@@ -145,8 +145,9 @@ test('cli/run validates its params; commands that need their own process are han
       const result = await client.call(CliRun, { ...base, argv });
       assert.ok('runLocally' in result, `${argv.join(' ')}: ${JSON.stringify(result)}`);
     }
-    const ok = await client.call(CliRun, { ...base, argv: ['--version'] });
-    assert.deepEqual(ok, { exitCode: 0 });
+    // `attached`: whether the command used the daemon (a launcher that started the daemon for it stops it when not).
+    assert.deepEqual(await client.call(CliRun, { ...base, argv: ['--version'] }), { exitCode: 0, attached: false });
+    assert.deepEqual(await client.call(CliRun, { ...base, argv: ['template', 'list'] }), { exitCode: 0, attached: true });
   } finally {
     client.close();
     await runCli(['daemon', 'stop'], { env: setup.env });

@@ -134,3 +134,23 @@ test('a run whose command is killed (SIGTERM) closes its session, through node a
     await d.stop();
   }
 });
+
+test('a first run starts the background daemon (from the native launcher where built); a run that never gets to use it leaves none', async () => {
+  const { cliDb } = await import('../helpers/cli');
+  const cwd = makeWorktree({ 'one.js': 'console.log(1)' });
+  // Usage errors and help: the same answer through node and through the launcher, and no daemon afterwards either way.
+  for (const args of [['run'], ['run', 'one.js', '--args', '[1]'], ['run', 'one.js', '--bogus'], ['run', '--help']]) {
+    const d = cliDb();
+    const launcher = await d.run(args, { cwd });
+    assert.equal((await d.run(['daemon', 'status'])).code, 3, `${args.join(' ')}: no daemon left`);
+    const node = await d.run(args, { cwd, env: { VM_SYSTEM_NO_NATIVE: '1' } });
+    assert.deepEqual(launcher, node, args.join(' '));
+    assert.equal((await d.run(['daemon', 'status'])).code, 3, `${args.join(' ')} (node): no daemon left`);
+  }
+  const d = cliDb();
+  const first = await d.run(['run', 'one.js'], { cwd });
+  assert.deepEqual(first, { code: 0, stdout: '1\n', stderr: '' });
+  assert.equal((await d.run(['daemon', 'status'])).code, 0, 'the daemon the first run started stays');
+  assert.deepEqual(await d.run(['run', 'one.js'], { cwd }), first);
+  await d.stop();
+});

@@ -66,7 +66,7 @@ function run(folder: string, file: string): string {
 
 test('the package holds the compiled entry points and their types, nothing of the sources', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['dist/client.cjs', 'dist/client.mjs', 'dist/protocol.cjs', 'dist/protocol.mjs', 'dist/types/client/index.d.ts', 'dist/types/server/protocol/index.d.ts', 'bin/vm-system.js', 'dist/daemon.js', 'dist/runtime-host.js', 'dist/database-worker.js', 'dist/isolate-bootstrap.js', 'dist/sql-wasm.wasm']) {
+  for (const f of ['dist/client.cjs', 'dist/client.mjs', 'dist/protocol.cjs', 'dist/protocol.mjs', 'dist/types/client/index.d.ts', 'dist/types/server/protocol/index.d.ts', 'bin/vm-system.js', 'dist/daemon.js', 'dist/daemon-main.js', 'dist/runtime-host.js', 'dist/database-worker.js', 'dist/isolate-bootstrap.js', 'dist/sql-wasm.wasm']) {
     assert.ok(files.includes(`package/${f}`), f);
   }
   assert.deepEqual(files.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f)), []);
