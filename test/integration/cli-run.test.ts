@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeWorktree } from '../helpers/daemon';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { BIN, runCli } from '../helpers/cli';
-import { tempDir } from '../helpers/temp';
 
 test('vm-system run examples/hello.js prints its output', async () => {
   const r = await runCli(['run', 'examples/hello.js']);
@@ -94,21 +92,24 @@ test('--template takes a name or an id; an unknown template exits 2', async () =
   const { cliDb } = await import('../helpers/cli');
   const d = cliDb();
   const t = await d.json<{ id: string }>(['template', 'create', '--name', 'mine']);
-  await d.stop();
   const byId = await d.run(['run', 'one.js', '--template', t.id], { cwd });
+  await d.stop();
   assert.equal(byId.code, 0, byId.stderr);
   assert.equal(byId.stdout, '1\n');
 });
 
 test('a reader that goes away early (`| head -1`) ends the command quietly, no EPIPE stack trace', async () => {
+  const { cliDb } = await import('../helpers/cli');
+  const db = cliDb();
   const wt = makeWorktree({ 'many.js': 'for (let i = 0; i < 2000; i++) console.log("line " + i + " " + "x".repeat(200))' });
   const child = spawn(BIN, ['run', 'many.js'], {
-    cwd: wt, env: { ...process.env, NO_COLOR: '1', VM_SYSTEM_DB: path.join(tempDir(), 'cli.db') }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: wt, env: { ...process.env, NO_COLOR: '1', ...db.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   child.stdout.once('data', () => child.stdout.destroy()); // like `head -1`: read a little, then close the pipe
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  await db.stop(); // the background daemon the run started
   assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event|at /, stderr);
   assert.equal(code, 0, stderr);
 });
