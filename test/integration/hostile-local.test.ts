@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -265,16 +265,9 @@ test('class 9: fs refuses to write a file with more than one hard link', async (
   }
 });
 
-test('class 9: a folder swapped for a link to outside during fs calls never leads outside', { timeout: 120_000 }, async () => {
-  const outside = outsideDir();
-  made.push(outside);
-  writeFileSync(path.join(outside, 'secret.txt'), 'outside secret');
-  const d = await startDaemon();
-  try {
-    const s = await moduleSession(d, { modules: ['fs'], files: { 'dir/secret.txt': 'inside', 'dir/sub/x.txt': 'x' }, limits: { wallMs: 60_000, cpuMs: 60_000 } });
-    symlinkSync(outside, path.join(s.worktree, 'link'));
-    // Another process flips `dir` between the real folder and a link to outside, as fast as it can.
-    const flipping = spawn('python3', ['-c', `
+/** Another process flipping `dir` in `worktree` between the real folder and `link` (a link to outside), as fast as it can. */
+function flipFolder(worktree: string): ChildProcess {
+  return spawn('python3', ['-c', `
 import os, sys
 os.chdir(sys.argv[1])
 while True:
@@ -283,7 +276,18 @@ while True:
         os.rename('dir', 'link'); os.rename('dir-held', 'dir')
     except OSError:
         pass
-`, s.worktree], { stdio: 'ignore' });
+`, worktree], { stdio: 'ignore' });
+}
+
+test('class 9: a folder swapped for a link to outside during fs calls never leads outside', { timeout: 120_000 }, async () => {
+  const outside = outsideDir();
+  made.push(outside);
+  writeFileSync(path.join(outside, 'secret.txt'), 'outside secret');
+  const d = await startDaemon();
+  try {
+    const s = await moduleSession(d, { modules: ['fs'], files: { 'dir/secret.txt': 'inside', 'dir/sub/x.txt': 'x' }, limits: { wallMs: 60_000, cpuMs: 60_000 } });
+    symlinkSync(outside, path.join(s.worktree, 'link'));
+    const flipping = flipFolder(s.worktree);
     try {
       const r = await s.value(`
         const fs = require('fs');
@@ -334,16 +338,7 @@ test('class 9: a folder swapped for a link to outside while a module graph loads
   try {
     const { session, worktree } = await openSession(d, { 'main.mjs': "import v from './dir/mod.mjs'; export default v", 'dir/mod.mjs': "export default 'inside'" });
     symlinkSync(outside, path.join(worktree, 'link'));
-    const flipping = spawn('python3', ['-c', `
-import os, sys
-os.chdir(sys.argv[1])
-while True:
-    try:
-        os.rename('dir', 'dir-held'); os.rename('link', 'dir')
-        os.rename('dir', 'link'); os.rename('dir-held', 'dir')
-    except OSError:
-        pass
-`, worktree], { stdio: 'ignore' });
+    const flipping = flipFolder(worktree);
     const seen = new Set<string>();
     try {
       for (const end = Date.now() + 3000; Date.now() < end;) {
