@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './harness.mjs';
-import { Workbench } from './ui.mjs';
+import { runSteps, Workbench } from './ui.mjs';
 
 const T = 20000;
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAIUlEQVR4nGP4cMAAK7KZ8AArYhjVQBMNuCRwGTSqgSYaAGnJxhAeKIZPAAAAAElFTkSuQmCC';
@@ -58,16 +58,5 @@ export async function runRichUiTest({ page, url, shots, failures, record }) {
       await ui.shot(path.join(shots, 'repl-rich.png'));
     }],
   ];
-  for (const [name, fn] of steps) {
-    const t = Date.now();
-    try {
-      await fn();
-      record(`ui: ${name}`, true, Date.now() - t);
-    } catch (err) {
-      const file = path.join(failures, `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-      await page.screenshot({ path: file }).catch(() => undefined);
-      record(`ui: ${name}`, false, Date.now() - t, `${err?.stack ?? err}\nscreenshot: ${file}`);
-      return;
-    }
-  }
+  await runSteps(steps, { page, failures, record });
 }

@@ -171,6 +171,12 @@ export async function runUiTest({ page, url, workspace, dbPath, shots, failures,
       if (daemonPid(dbPath) === pid) throw new Error('the daemon pid did not change');
     }],
   ];
+  await runSteps(steps, { page, failures, record });
+  void workspace;
+}
+
+/** Runs the steps in order, recording each; the first failure is recorded with a screenshot and ends the run (later steps build on it). */
+export async function runSteps(steps, { page, failures, record }) {
   for (const [name, fn] of steps) {
     const t = Date.now();
     try {
@@ -183,7 +189,6 @@ export async function runUiTest({ page, url, workspace, dbPath, shots, failures,
       return;
     }
   }
-  void workspace;
 }
 
 /** Without a suitable `node` the user gets one clear message with a Configure action. */
