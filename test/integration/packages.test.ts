@@ -20,8 +20,8 @@ after(async () => {
   for (const dir of [...cleanup, d.dir]) rmSync(dir, { recursive: true, force: true });
 });
 
-async function session(files: Record<string, string>, modules: string[] = []): Promise<{ id: string; worktree: string }> {
-  const worktree = makeWorktree(files);
+/** A session with its own template (with `modules`), in a new worktree of `files` (or in `worktree`). */
+async function session(files: Record<string, string>, modules: string[] = [], worktree = makeWorktree(files)): Promise<{ id: string; worktree: string }> {
   cleanup.push(worktree);
   const t = await d.call(P.TemplatesCreate, { name: `pkg-${Math.random().toString(36).slice(2, 8)}` });
   for (const name of modules) await d.call(P.TemplatesAddModule, { templateId: t.id, name });
@@ -174,6 +174,26 @@ test('bundles are cached by content: the next daemon loads them without bundling
   }
 });
 
+test('a package named in the input is read as its require finds it: a session that writes files sees its own write; a loaded package stays the session\'s instance', async () => {
+  const stamp = (text: string) => ({
+    'node_modules/stamp/package.json': '{"name":"stamp","version":"1.0.0"}',
+    'node_modules/stamp/index.js': `module.exports = ${JSON.stringify(text)};\n`,
+  });
+  const first = await session(stamp('first'));
+  // Bundled and cached: the next inputs naming it get it compiled ahead of their require.
+  assert.equal((await repl(first.id, "require('stamp')")).result?.preview, 'first');
+  // Named only in a comment: nothing is loaded, and the next require is not disturbed.
+  assert.equal((await repl(first.id, "// require('ms')\n1 + 1")).result?.preview, '2');
+  const withFs = await session({}, ['fs'], first.worktree);
+  const written = await repl(withFs.id, "require('fs').writeFileSync('node_modules/stamp/index.js', 'module.exports = \"written by the session\";'); require('stamp')");
+  assert.equal(written.status, 'ok', JSON.stringify(written.error));
+  assert.equal(written.result?.preview, 'written by the session');
+  // The first session keeps the instance it loaded, as Node's module cache does; a new session reads the file as it is now.
+  assert.equal((await repl(first.id, "require('stamp')")).result?.preview, 'first');
+  const later = await session({}, [], first.worktree);
+  assert.equal((await repl(later.id, "require('stamp')")).result?.preview, 'written by the session');
+});
+
 test("a bundle's V8 code cache is written beside it once the package has run; a damaged one is ignored and written again", async () => {
   // Its own text (a fresh comment): no other test's bundle shares its code cache.
   const s = await session({
@@ -219,6 +239,12 @@ test("a bundle's V8 code cache is written beside it once the package has run; a 
   }
 });
 
+/** An ES module package (`"type": "module"`) of these files. */
+const esmFiles = (name: string, files: Record<string, string>): Record<string, string> => ({
+  [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js' }),
+  ...Object.fromEntries(Object.entries(files).map(([file, text]) => [`node_modules/${name}/${file}`, text])),
+});
+
 test('an ES module package is bundled with its modules hoisted: the same exports as bundled through require; a wrong guess is bundled again', async () => {
   const esm = (name: string, manifest: object): Record<string, string> => ({
     [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...manifest }),
@@ -232,18 +258,34 @@ test('an ES module package is bundled with its modules hoisted: the same exports
     // Claims an ES module entry (a module field) that is CommonJS: bundled again through require.
     'node_modules/claims/package.json': JSON.stringify({ name: 'claims', version: '1.0.0', module: 'index.js' }),
     'node_modules/claims/index.js': "module.exports = function claims() { return 'cjs after all'; };\n",
+    // An ES module that exports `__esModule` itself keeps it as written.
+    ...esmFiles('marked', { 'index.js': "export const __esModule = 'its own';\nexport const x = 1;\n" }),
+    // No default export; a live binding.
+    ...esmFiles('nodefault', { 'index.js': 'export const a = 1;\nexport let b = 2;\nexport function bump() { b++; }\n' }),
+    // `export *` of CommonJS, and import.meta: bundled as a namespace object instead.
+    ...esmFiles('starcjs', { 'index.js': "export * from './c.cjs';\nexport const a = 1;\n", 'c.cjs': 'exports.fromCjs = 2;\n' }),
+    ...esmFiles('meta', { 'index.js': 'export const url = typeof import.meta;\n' }),
   });
-  const probe = (name: string) => `[Object.getOwnPropertyNames(require('${name}')).join(), require('${name}').__esModule, require('${name}').default, require('${name}').format(2), Object.keys(await import('${name}')).join()].join(' | ')`;
+  // Sorted: the hoisted namespace gets `__esModule` after its exports (bundle.ts), __toCommonJS puts it first.
+  const probe = (name: string) => `[Object.getOwnPropertyNames(require('${name}')).sort().join(), require('${name}').__esModule, require('${name}').default, require('${name}').format(2), Object.keys(await import('${name}')).join()].join(' | ')`;
   const hoisted = await repl(s.id, probe('hoisted'));
   assert.equal(hoisted.status, 'ok', JSON.stringify(hoisted.error));
   assert.equal(hoisted.result?.preview, '__esModule,default,flavour,format | true | the default | n=2 | default,flavour,format');
   assert.equal((await repl(s.id, probe('unsaid'))).result?.preview, hoisted.result?.preview);
   assert.equal((await repl(s.id, "typeof require('claims') + ' ' + require('claims')()")).result?.preview, 'function cjs after all');
+  assert.equal((await repl(s.id, "require('marked').__esModule + ' ' + require('marked').x")).result?.preview, 'its own 1');
+  assert.equal((await repl(s.id, "const nd = require('nodefault'); nd.bump(); [Object.keys(nd).join(), nd.b, nd.__esModule, 'default' in nd].join(' ')")).result?.preview, 'a,b,bump 3 true false');
+  assert.equal((await repl(s.id, "Object.keys(require('starcjs')).sort().join()")).result?.preview, 'a,fromCjs');
+  assert.equal((await repl(s.id, "require('meta').url")).result?.preview, 'object');
   const cacheDir = path.join(path.dirname(d.dbPath), 'bundles');
   const codeOf = (name: string) => readdirSync(cacheDir).filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(path.join(cacheDir, f), 'utf8')) as { code: string; inputs: Array<[string]> })
     .find((e) => e.inputs.some(([rel]) => rel === `node_modules/${name}/index.js`))!.code;
   assert.doesNotMatch(codeOf('hoisted'), /__esm\(/);
+  // Answered as an object of getters, not esbuild's namespace object; where that cannot be, as the namespace.
+  assert.match(codeOf('hoisted'), /get format\(\) \{ return format; \}/);
+  assert.doesNotMatch(codeOf('hoisted'), /__export\(/);
+  assert.match(codeOf('starcjs'), /__reExport\(/);
   assert.match(codeOf('unsaid'), /__esm\(/);
 });
 

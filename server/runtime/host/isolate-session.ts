@@ -24,7 +24,7 @@ import { HostAlarm } from './timers';
 import { SourceMap } from './source-map';
 import { COVERAGE_MAX_CHARS, skippedCoverage, startCoverage, takeCoverage, type CoveredSource } from './coverage';
 import { prepareSource, type PreparedSource } from './source';
-import { compileCached } from './script-cache';
+import { compileCached, refreshAfterExecution } from './script-cache';
 import { getNativeModule, moduleTable } from '../../modules/registry';
 import type { ModuleContext } from '../../modules/native-module';
 import { bridgeCallbacks, moduleReference, packageCallbacks, promptReference } from './session-bridge';
@@ -57,6 +57,8 @@ const COMPLETE_TIMEOUT_MS = 250;
 const CLOSE_WAIT_MS = 1000;
 /** The signal module calls outside an execution get (already aborted: nothing may outlive it). */
 const NO_EXECUTION = AbortSignal.abort(new Error('no execution is running'));
+/** A run file's packages are looked for in its first 256 KB: requires sit near the top, and a scan of megabytes would cost more than it saves. */
+const PREFETCH_SCAN_CHARS = 256 * 1024;
 /** `Reference.typeof` of values whose description runs no user code (symbols report "object"). */
 const PRIMITIVE = new Set(['undefined', 'null', 'boolean', 'number', 'string']);
 
@@ -314,6 +316,11 @@ export class IsolateSession implements ExecutionHost {
       }
     }
     await this.afterExecution(exec);
+    // Not after coverage: that isolate's functions were compiled with its counters.
+    if (!outcome.coverage && !this.isDisposed) {
+      const { key, code } = this.deps.bootstrap;
+      refreshAfterExecution(this.isolate, 'bootstrap', key, code, '<vm-system>', () => !this.current && !this.isDisposed);
+    }
     return outcome;
   }
 
@@ -357,11 +364,15 @@ export class IsolateSession implements ExecutionHost {
   private async run(exec: Execution): Promise<void> {
     let catches = false;
     try {
+      // The packages REPL input names compile on the isolate's thread while the host prepares it.
+      const repl = exec.request.kind === 'repl';
+      const ahead = repl ? this.packages.prefetch(exec.request.code ?? '') : undefined;
       const prepared = await prepareSource(exec.request, this.spec.worktreePath, this.sourceMaps, this.rememberName);
       if (!prepared.ok) {
         exec.onError(prepared.error);
         return;
       }
+      await (ahead ?? this.packages.prefetch(prepared.source.code.slice(0, PREFETCH_SCAN_CHARS)));
       catches = prepared.source.catches === true;
       if (exec.request.coverage && exec.request.kind === 'run_file') await this.beginCoverage(exec, prepared.source);
       // The limits apply to the code from here: reading and transpiling the file is the host's time.
@@ -386,6 +397,7 @@ export class IsolateSession implements ExecutionHost {
       exec.onCallError(err);
       if (exec.request.kind === 'repl' && !catches) await this.rememberError(exec);
     } finally {
+      this.packages.endExecution();
       exec.check();
     }
   }

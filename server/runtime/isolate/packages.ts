@@ -43,6 +43,17 @@ export function createPackages(host: PackageHost, native: (name: string) => obje
     throw new P.ErrorCtor(`'${P.StringCtor(pkg)}' needs the Node built-in '${P.StringCtor(name)}', which sessions do not have`);
   }
 
+  /** The host's answer, once the package is bundled (waiting for the bundler if it is not). */
+  function ask(op: 'load' | 'code', specifier: string, fromRel: string | null): { id: string; esm: boolean; factory?: FactoryRef } {
+    let answer = host.load(op, specifier, fromRel);
+    if ('pending' in answer) {
+      host.build.applySyncPromise(undefined, [specifier, fromRel], { arguments: { copy: true } });
+      answer = host.load(op, specifier, fromRel);
+      if ('pending' in answer) throw new P.ErrorCtor(`Package '${specifier}' changed while it was being bundled: require it again`);
+    }
+    return answer;
+  }
+
   function load(specifier: string, fromRel: string | null): Loaded {
     // A catalog library is already loaded as its global: the same instance.
     if (P.ObjectPrototypeHasOwnProperty(libraryGlobals, specifier)) {
@@ -53,17 +64,12 @@ export function createPackages(host: PackageHost, native: (name: string) => obje
       P.MapPrototypeSet(byId, id, loaded);
       return loaded;
     }
-    let answer = host.load('load', specifier, fromRel);
-    if ('pending' in answer) {
-      host.build.applySyncPromise(undefined, [specifier, fromRel], { arguments: { copy: true } });
-      answer = host.load('load', specifier, fromRel);
-      if ('pending' in answer) throw new P.ErrorCtor(`Package '${specifier}' changed while it was being bundled: require it again`);
-    }
+    let answer = ask('load', specifier, fromRel);
     const known = P.MapPrototypeGet(byId, answer.id);
     if (known) return known;
     // The host sends a factory once per session; one that never finished loading (it threw, or was stopped) is asked for again.
-    if (!answer.factory) answer = host.load('code', specifier, fromRel);
-    if ('pending' in answer || !answer.factory) throw new P.ErrorCtor(`Package '${specifier}' has no code`);
+    if (!answer.factory) answer = ask('code', specifier, fromRel);
+    if (!answer.factory) throw new P.ErrorCtor(`Package '${specifier}' has no code`);
     const ref = answer.factory;
     const factory = ref.deref() as Function;
     ref.release();

@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { isInside } from '../../../files/inside';
+import { exportsAsObject } from './export-object';
 import { isBareSpecifier, packageIn, splitSpecifier, type LocatedPackage } from './locate';
 
 export interface Bundle {
@@ -94,46 +95,57 @@ function confine(root: string): Plugin {
 
 /**
  * What the bundle's entry says. `require`: `module.exports = require(x)`,
- * right for any package. `namespace`, for a package whose entry is an ES
- * module: `import * as ns from x` and the same object esbuild's
- * `__toCommonJS(ns)` would answer (`__esModule` and a getter per export). Its
- * ES modules are then hoisted into one scope instead of each being wrapped in
- * a lazy initialiser that `require` calls, which halves the time the bundle
- * takes to load (the bench's 200-module package: ~2.2 → ~1.5 ms in a fresh
- * isolate, Node 20).
+ * right for any package. For a package whose entry is an ES module, its
+ * modules are hoisted into one scope instead of each being wrapped in a lazy
+ * initialiser that `require` calls (the bench's 200-module package loads in
+ * half the time), and `require` answers what esbuild's `__toCommonJS(ns)`
+ * would (`__esModule` and a getter per export):
+ *
+ * - `exports`: the package's exports re-exported by an ES-module bundle whose
+ *   export clause becomes an object of getters (export-object.ts);
+ * - `namespace`, where that cannot be (`export *` of CommonJS, `import.meta`):
+ *   `import * as ns from x`, answered as is (it is already an object of
+ *   getters; a copy of it cost another ~0.3 ms for 200 exports) with
+ *   `__esModule` added.
  */
-export type EntryShape = 'require' | 'namespace';
+export type EntryShape = 'require' | 'exports' | 'namespace';
 
 function entryCode(specifier: string, shape: EntryShape): string {
   const x = JSON.stringify(specifier);
   if (shape === 'require') return `module.exports = require(${x});`;
+  // `export *` leaves out `default`; a property read of the namespace does not build it (esbuild warns when there is none).
+  if (shape === 'exports') return `export * from ${x};\nimport * as __vmsNs from ${x};\nexport default __vmsNs.default;`;
   return [
     `import * as ns from ${x};`,
-    "module.exports = Object.defineProperty({}, '__esModule', { value: true });",
-    "for (const key of Object.getOwnPropertyNames(ns)) if (key !== '__esModule') Object.defineProperty(module.exports, key, { get: () => ns[key], enumerable: true });",
+    // An export named __esModule (a transpiled module's own marker) stays as the package wrote it.
+    "if (!Object.prototype.hasOwnProperty.call(ns, '__esModule')) Object.defineProperty(ns, '__esModule', { value: true });",
+    'module.exports = ns;',
   ].join('\n');
 }
 
 /**
- * The entry shape to try first: `namespace` when the package says it is an
+ * Whether to try the ES-module shapes first: when the package says it is an
  * ES module (`"type": "module"`, a `module` field, an `import` condition).
  * Only a guess: the build's metafile says what the entry is, and a wrong
- * `namespace` guess is bundled again as `require`.
+ * guess is bundled again as `require`.
  */
-function guessShape(pkg: LocatedPackage): EntryShape {
+function saysEsm(pkg: LocatedPackage): boolean {
   try {
     const manifest = JSON.parse(readFileSync(path.join(pkg.dir, 'package.json'), 'utf8')) as { type?: unknown; module?: unknown; exports?: unknown };
-    if (manifest.type === 'module' || typeof manifest.module === 'string' || JSON.stringify(manifest.exports ?? null).includes('"import"')) return 'namespace';
+    return manifest.type === 'module' || typeof manifest.module === 'string' || JSON.stringify(manifest.exports ?? null).includes('"import"');
   } catch {
-    // no package.json (or not JSON): CommonJS, as Node would take it
+    return false; // no package.json (or not JSON): CommonJS, as Node would take it
   }
-  return 'require';
 }
 
 export async function bundlePackage(pkg: LocatedPackage, specifier: string): Promise<Bundle> {
-  if (guessShape(pkg) === 'require') return bundleAs(pkg, specifier, 'require');
-  const bundle = await bundleAs(pkg, specifier, 'namespace').catch(() => undefined);
-  return bundle?.esm ? bundle : bundleAs(pkg, specifier, 'require');
+  if (saysEsm(pkg)) {
+    for (const shape of ['exports', 'namespace'] as const) {
+      const bundle = await bundleAs(pkg, specifier, shape).catch(() => undefined);
+      if (bundle?.esm) return bundle;
+    }
+  }
+  return bundleAs(pkg, specifier, 'require');
 }
 
 async function bundleAs(pkg: LocatedPackage, specifier: string, shape: EntryShape): Promise<Bundle> {
@@ -144,7 +156,7 @@ async function bundleAs(pkg: LocatedPackage, specifier: string, shape: EntryShap
     outfile: path.join(pkg.root, '[bundle].js'),
     bundle: true,
     write: false,
-    format: 'cjs',
+    format: shape === 'exports' ? 'esm' : 'cjs',
     platform: 'browser',
     // `browser` comes with the platform; `import` and `require` both, whichever the package lists first (Node would pick by how it is loaded).
     conditions: ['import', 'require'],
@@ -157,7 +169,13 @@ async function bundleAs(pkg: LocatedPackage, specifier: string, shape: EntryShap
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
     plugins: [confine(pkg.root)],
   });
-  const code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  let code = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  if (shape === 'exports') {
+    const withoutDefault = result.warnings.some((w) => w.text.startsWith('Import "default" will always be undefined'));
+    const object = exportsAsObject(code, withoutDefault);
+    if (object === undefined) throw new Error('the package cannot be answered as an object of its exports');
+    code = object;
+  }
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '';
   // The stdin entry is named from the package root: `<entry>`, or `sub/<entry>` for a package found below a subfolder.
   const entryName = Object.keys(result.metafile.inputs).find((p) => p === '<entry>' || p.endsWith('/<entry>'));

@@ -37,31 +37,46 @@ function cachedData(entry: BundleEntry, dir: string | undefined): ivm.ExternalCo
   return data;
 }
 
+/** A bundle compiled into an isolate, not yet run; `cached`: with V8's code cache. */
+export interface CompiledBundle { script: ivm.Script; cached: boolean }
+
 /**
- * The bundle's factory function in `context`, compiled — not run: no package
- * code runs here. Synchronous: it is called from inside the isolate's own
- * `require` (a synchronous callback, so the isolate is free for it).
+ * The bundle compiled in `isolate`, with its code cache when there is a usable
+ * one. Synchronous: it is called from inside the isolate's own `require` (a
+ * synchronous callback, so the isolate is free for it).
  */
-export function compileBundle(isolate: ivm.Isolate, context: ivm.Context, entry: BundleEntry, filename: string, dir: string | undefined): { factory: ivm.Reference; cached: boolean } {
+export function compileBundle(isolate: ivm.Isolate, entry: BundleEntry, filename: string, dir: string | undefined): CompiledBundle {
   const data = cachedData(entry, dir);
-  let script: ivm.Script | undefined;
-  let cached = false;
   if (data) {
-    script = isolate.compileScriptSync(entry.code, { filename, cachedData: data });
-    if ((script as { cachedDataRejected?: boolean }).cachedDataRejected) {
-      memory.delete(entry.codeHash);
-      script.release();
-      script = undefined;
-    } else {
-      cached = true;
-    }
+    const script = isolate.compileScriptSync(entry.code, { filename, cachedData: data });
+    if (!rejected(script, entry)) return { script, cached: true };
   }
-  script ??= isolate.compileScriptSync(entry.code, { filename });
+  return { script: isolate.compileScriptSync(entry.code, { filename }), cached: false };
+}
+
+/** compileBundle, on the isolate's thread while the host goes on (a package compiled ahead of its require). */
+export async function compileBundleAhead(isolate: ivm.Isolate, entry: BundleEntry, filename: string, dir: string | undefined): Promise<CompiledBundle> {
+  const data = cachedData(entry, dir);
+  if (data) {
+    const script = await isolate.compileScript(entry.code, { filename, cachedData: data });
+    if (!rejected(script, entry)) return { script, cached: true };
+  }
+  return { script: await isolate.compileScript(entry.code, { filename }), cached: false };
+}
+
+function rejected(script: ivm.Script, entry: BundleEntry): boolean {
+  if (!(script as { cachedDataRejected?: boolean }).cachedDataRejected) return false;
+  memory.delete(entry.codeHash);
+  script.release();
+  return true;
+}
+
+/** The bundle's factory function in `context`. The bundle is one function expression: running it creates the factory, no package code runs. */
+export function factoryOf(compiled: CompiledBundle, context: ivm.Context): ivm.Reference {
   try {
-    // The bundle is one function expression: running it only creates the factory.
-    return { factory: script.runSync(context, { reference: true }) as ivm.Reference, cached };
+    return compiled.script.runSync(context, { reference: true }) as ivm.Reference;
   } finally {
-    script.release();
+    compiled.script.release();
   }
 }
 
