@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RuntimeStartError, type RuntimePort, type SessionSpec } from '../core/ports';
 import type { CompletionItem } from '../protocol';
+import { scheduleBundleSweep } from './bundle-sweep';
 import { runtimeIdentity } from './engine';
 
 export { engineWarning } from './engine';
@@ -24,7 +25,7 @@ export interface RuntimeOptions {
   sessionsPerHost?: number;
   /** A host above this RSS is killed, with its sessions (default 1536). */
   hostMemoryCeilingMb?: number;
-  /** Where package bundles are kept between sessions and daemons (see host/packages/bundle-cache.ts). */
+  /** Where package bundles are kept between sessions and daemons (see host/packages/bundle-cache.ts); swept of unused files a minute after start (bundle-sweep.ts). */
   bundleCacheDir?: string;
 }
 
@@ -54,6 +55,7 @@ const CLOSE_TIMEOUT_MS = 5_000;
 export function createRuntime(options: RuntimeOptions = {}): RuntimePort {
   const log = options.log ?? (() => undefined);
   const lostListeners: Array<(sessionId: string, reason: string) => void> = [];
+  if (options.bundleCacheDir) scheduleBundleSweep(options.bundleCacheDir, log);
   const pool = new HostPool({
     hostScript: options.hostScript ?? defaultHostScript(),
     sessionsPerHost: options.sessionsPerHost ?? 32,

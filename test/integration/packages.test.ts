@@ -5,7 +5,7 @@
  * session; the failures say what went wrong.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as P from '../../server/protocol';
@@ -151,11 +151,16 @@ test('bundles are cached by content: the next daemon loads them without bundling
   const cacheDir = path.join(path.dirname(d.dbPath), 'bundles');
   const files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
   assert.equal(files.length >= 1, true);
+  // This test's bundle: the newest (earlier tests of this file bundled ms for their own worktrees).
+  const mine = files.reduce((a, b) => (statSync(path.join(cacheDir, a)).mtimeMs >= statSync(path.join(cacheDir, b)).mtimeMs ? a : b));
   // Mark the cached bundle: a daemon that uses the cache sees the mark.
   for (const f of files) {
     const entry = JSON.parse(readFileSync(path.join(cacheDir, f), 'utf8')) as { code: string };
     entry.code = entry.code.replace('(function (module, exports, __vmsBuiltin) {', '(function (module, exports, __vmsBuiltin) {globalThis.fromCache = true;');
     writeFileSync(path.join(cacheDir, f), JSON.stringify(entry));
+    // Last used 40 days ago: the read below marks it as used, so the daemon's sweep (bundle-sweep.ts) keeps it.
+    const longAgo = (Date.now() - 40 * 24 * 60 * 60 * 1000) / 1000;
+    utimesSync(path.join(cacheDir, f), longAgo, longAgo);
   }
   const second = await startDaemon({ dbPath: d.dbPath.replace(/test\.db$/, 'second.db') });
   try {
@@ -163,6 +168,7 @@ test('bundles are cached by content: the next daemon loads them without bundling
     const s2 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });
     const r = await second.call(P.ExecutionsRepl, { sessionId: s2.id, input: "require('ms')('1 m'); globalThis.fromCache === true" });
     assert.equal(r.result?.preview, 'true', JSON.stringify(r.error));
+    assert.ok(Date.now() - statSync(path.join(cacheDir, mine)).mtimeMs < 60_000, 'the bundle read is marked as used');
     // Editing the package's file makes the next session bundle it again.
     writeFileSync(path.join(s.worktree, 'node_modules/ms/index.js'), "module.exports = function () { return 'edited'; };\n");
     const s3 = await second.call(P.SessionsCreate, { templateId: t.id, worktreePath: s.worktree });

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { touchIfStale } from '../../bundle-sweep';
 import type { Bundle } from './bundle';
 import type { LocatedPackage } from './locate';
 
@@ -72,7 +73,10 @@ export function storedBundle(key: string, dir: string | undefined): BundleEntry 
   const known = memory.get(key);
   if (known || !dir) return known;
   try {
-    const entry = JSON.parse(readFileSync(path.join(dir, `${key}.json`), 'utf8')) as BundleEntry;
+    const file = path.join(dir, `${key}.json`);
+    const { mtimeMs } = lstatSync(file);
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as BundleEntry;
+    touchIfStale(file, mtimeMs);
     // Hashed here, not trusted from the file: it names the code cache V8 would use for this text.
     entry.codeHash = hashCode(entry.code);
     return entry;

@@ -10,8 +10,9 @@
  * and Node 24 hosts may share a database folder). V8 still checks its version
  * and flags and may reject the data; the bundle is then compiled without it.
  */
-import { mkdirSync, readFileSync, renameSync, writeFile } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFile } from 'node:fs';
 import path from 'node:path';
+import { touchIfStale } from '../../bundle-sweep';
 import ivm from '../ivm';
 import type { BundleEntry } from './bundle-cache';
 
@@ -27,7 +28,10 @@ function cachedData(entry: BundleEntry, dir: string | undefined): ivm.ExternalCo
   let data = memory.get(entry.codeHash);
   if (!data && dir) {
     try {
-      const bytes = readFileSync(fileOf(entry, dir));
+      const file = fileOf(entry, dir);
+      const { mtimeMs } = lstatSync(file);
+      const bytes = readFileSync(file);
+      touchIfStale(file, mtimeMs);
       data = new ivm.ExternalCopy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
       memory.set(entry.codeHash, data);
     } catch {
