@@ -104,7 +104,7 @@ async function hostTests(tmp) {
 }
 
 /** A workbench with the extension installed as a user would have it: its folder in --extensions-dir. */
-async function uiWorkbench(tmp, name, settings, body) {
+async function uiWorkbench(tmp, name, settings, body, env = {}) {
   const ws = workspaceCopy(tmp, `${name}-ws`);
   const ext = path.join(tmp, `${name}-cs/extensions`);
   mkdirSync(ext, { recursive: true });
@@ -114,6 +114,7 @@ async function uiWorkbench(tmp, name, settings, body) {
   const server = await startCodeServer({
     root: path.join(tmp, `${name}-cs`), workspace: ws, extensionsDir: ext,
     settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false, ...settings },
+    env,
   });
   const browser = await launchBrowser();
   try {
@@ -130,7 +131,11 @@ async function uiTest(tmp) {
   const dbPath = path.join(tmp, 'ui.db');
   await uiWorkbench(tmp, 'ui', { 'vmSystem.dbPath': dbPath }, (ctx) => runUiTest({ ...ctx, dbPath }));
   await uiWorkbench(tmp, 'rich', { 'vmSystem.dbPath': path.join(tmp, 'rich.db') }, runRichUiTest);
-  await uiWorkbench(tmp, 'nonode', { 'vmSystem.dbPath': path.join(tmp, 'nonode.db'), 'vmSystem.nodePath': path.join(tmp, 'no-such-node') }, runNoNodeTest);
+  // No node on PATH either: the extension host may get the user settings after its first
+  // request (code-server), and it must then find no node there rather than run with PATH's.
+  const noNodeBin = path.join(tmp, 'nonode-bin');
+  mkdirSync(noNodeBin, { recursive: true });
+  await uiWorkbench(tmp, 'nonode', { 'vmSystem.dbPath': path.join(tmp, 'nonode.db'), 'vmSystem.nodePath': path.join(tmp, 'no-such-node') }, runNoNodeTest, { PATH: noNodeBin });
 }
 
 const started = Date.now();
