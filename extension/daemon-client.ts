@@ -46,6 +46,11 @@ class VmSystemCapabilities implements StaticFeature {
 
 type Registration = (client: LanguageClient) => vscode.Disposable;
 
+/** The database the daemon serves: `vmSystem.dbPath`, else `$VM_SYSTEM_DB`, else the per-user default. */
+function effectiveDbPath(): string {
+  return path.resolve(readConfig().dbPath ?? defaultDbPath(process.env, os.homedir()));
+}
+
 export class DaemonClient implements vscode.Disposable {
   private client?: LanguageClient;
   private starting?: Promise<LanguageClient | undefined>;
@@ -58,6 +63,8 @@ export class DaemonClient implements vscode.Disposable {
   /** Reached Running since the last start(): a daemon that dies while starting is not restarted in a loop. */
   private cameUp = false;
   private stopping = false;
+  /** What the running daemon was started with: a settings change that leaves both as they are needs no restart. */
+  private startedWith?: { dbPath: string; nodePath?: string };
   private readonly registrations: Registration[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private readonly didRestart = new vscode.EventEmitter<void>();
@@ -76,6 +83,13 @@ export class DaemonClient implements vscode.Disposable {
 
   get running(): boolean {
     return this.client?.state === State.Running;
+  }
+
+  /** Would the daemon start with another database or `vmSystem.nodePath` now? Waits for a start in progress first. */
+  async settingsChanged(): Promise<boolean> {
+    await this.starting;
+    if (!this.startedWith) return false;
+    return effectiveDbPath() !== this.startedWith.dbPath || readConfig().nodePath !== this.startedWith.nodePath;
   }
 
   /** Pid of the daemon we started; undefined when attached to a shared one. */
@@ -160,7 +174,8 @@ export class DaemonClient implements vscode.Disposable {
   private createClient(): LanguageClient {
     const cli = path.join(this.extensionPath, 'dist', 'daemon.js');
     const serverOptions = async (): Promise<ChildProcess | StreamInfo> => {
-      const dbPath = path.resolve(readConfig().dbPath ?? defaultDbPath(process.env, os.homedir()));
+      const dbPath = effectiveDbPath();
+      this.startedWith = { dbPath, nodePath: readConfig().nodePath };
       const socketPath = socketPathFor(dbPath, privateRunDir(process.env, os.tmpdir(), process.getuid?.() ?? 0));
       const shared = await connectSocket(socketPath);
       this.attached = shared;

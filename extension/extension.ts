@@ -82,7 +82,9 @@ export function activate(context: vscode.ExtensionContext): VmSystemApi {
     ...registerCommands({ daemon: d, sessions, runner, panel, watches }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration(`${SECTION}.template`)) status.update();
-      if (!(e.affectsConfiguration(`${SECTION}.nodePath`) || e.affectsConfiguration(`${SECTION}.dbPath`)) || !d.running) return;
+      if (!(e.affectsConfiguration(`${SECTION}.nodePath`) || e.affectsConfiguration(`${SECTION}.dbPath`))) return;
+      // A change made while the daemon starts counts once it is up; one that leaves it as it is asks nothing.
+      if (!(await d.settingsChanged()) || !d.running) return;
       const choice = await vscode.window.showInformationMessage('VM System: restart the daemon to use the new setting? Running sessions end.', 'Restart');
       if (choice !== 'Restart') return;
       await d.stop();

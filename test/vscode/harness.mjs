@@ -56,8 +56,11 @@ export async function startCodeServer(opts) {
   const args = [codeServerEntry(), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
     '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--extensions-dir', opts.extensionsDir, '--user-data-dir', userData, opts.workspace];
+  // The extension host may get the user settings after its first request (seen in CI): the
+  // daemon it starts then must still use the test's database, never the user's own.
+  const db = opts.settings?.['vmSystem.dbPath'];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}', ...opts.env },
+    env: { ...process.env, EXTENSIONS_GALLERY: '{"serviceUrl":""}', ...(db && { VM_SYSTEM_DB: db }), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -132,7 +132,7 @@ async function uiTest(tmp) {
   await uiWorkbench(tmp, 'ui', { 'vmSystem.dbPath': dbPath }, (ctx) => runUiTest({ ...ctx, dbPath }));
   await uiWorkbench(tmp, 'rich', { 'vmSystem.dbPath': path.join(tmp, 'rich.db') }, runRichUiTest);
   // No node on PATH either: the extension host may get the user settings after its first
-  // request (code-server), and it must then find no node there rather than run with PATH's.
+  // request (harness.mjs), and it must then find no node there rather than run with PATH's.
   const noNodeBin = path.join(tmp, 'nonode-bin');
   mkdirSync(noNodeBin, { recursive: true });
   await uiWorkbench(tmp, 'nonode', { 'vmSystem.dbPath': path.join(tmp, 'nonode.db'), 'vmSystem.nodePath': path.join(tmp, 'no-such-node') }, runNoNodeTest, { PATH: noNodeBin });
