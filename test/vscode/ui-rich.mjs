@@ -32,8 +32,12 @@ export async function runRichUiTest({ page, url, shots, failures, record }) {
       await out.locator('img').first().waitFor({ timeout: T });
       await ui.shot(path.join(shots, 'notebook-run-all.png'));
       // Outputs below the fold are rendered once scrolled to: the toolbar's Go To reveals the failed cell.
-      await notebook.getByText('Go To', { exact: true }).first().click();
-      await out.locator('table td', { hasText: 'grace' }).first().waitFor({ timeout: T });
+      // Clicked again until it has: a click while the toolbar re-renders is lost (seen in CI).
+      const table = out.locator('table td', { hasText: 'grace' }).first();
+      await waitFor('Go To to reveal the table and the failed cell', async () => {
+        await notebook.getByText('Go To', { exact: true }).first().click({ timeout: 2000 });
+        return table.waitFor({ timeout: 2000 }).then(() => true);
+      }, T, 0);
       await out.getByText('boom').first().waitFor({ timeout: T });
       await out.getByText(/Cell \[6\], line 2/).first().waitFor({ timeout: T });
       await ui.shot(path.join(shots, 'notebook-error.png'));
