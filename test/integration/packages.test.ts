@@ -245,17 +245,18 @@ test("a bundle's V8 code cache is written beside it once the package has run; a 
   }
 });
 
-/** An ES module package (`"type": "module"`) of these files. */
-const esmFiles = (name: string, files: Record<string, string>): Record<string, string> => ({
-  [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', type: 'module', main: 'index.js' }),
+/** Package `name` in node_modules: a package.json (`main: index.js`, and `manifest`) and these files. */
+const packageFiles = (name: string, manifest: object, files: Record<string, string>): Record<string, string> => ({
+  [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...manifest }),
   ...Object.fromEntries(Object.entries(files).map(([file, text]) => [`node_modules/${name}/${file}`, text])),
 });
+/** An ES module package (`"type": "module"`) of these files. */
+const esmFiles = (name: string, files: Record<string, string>): Record<string, string> => packageFiles(name, { type: 'module' }, files);
 
 test('an ES module package is bundled with its modules hoisted: the same exports as bundled through require; a wrong guess is bundled again', async () => {
-  const esm = (name: string, manifest: object): Record<string, string> => ({
-    [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...manifest }),
-    [`node_modules/${name}/index.js`]: "export { format } from './format.js';\nexport const flavour = 'esm';\nexport default 'the default';\n",
-    [`node_modules/${name}/format.js`]: "export const format = (n) => 'n=' + n;\n",
+  const esm = (name: string, manifest: object): Record<string, string> => packageFiles(name, manifest, {
+    'index.js': "export { format } from './format.js';\nexport const flavour = 'esm';\nexport default 'the default';\n",
+    'format.js': "export const format = (n) => 'n=' + n;\n",
   });
   const s = await session({
     // Says it is an ES module: hoisted. Says nothing (ES module syntax in a .js file): bundled through require.
